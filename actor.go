@@ -1,0 +1,56 @@
+package portal
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"sync"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+// Actor is who makes a change, for the audit log.
+type Actor struct {
+	UserID int64  // 0 for students and the system
+	Label  string // username, "student:ID" or "system"
+}
+
+// SystemActor is the actor of changes made by commands such as seeding.
+var SystemActor = Actor{Label: "system"}
+
+// StudentActor returns the actor for a student's own changes.
+func StudentActor(id int64) Actor { return Actor{Label: fmt.Sprintf("student:%d", id)} }
+
+// bcryptCost balances login latency (about 50 ms here) against guessing cost.
+const bcryptCost = 11
+
+// HashPassword returns the bcrypt hash of a password.
+func HashPassword(p string) (string, error) {
+	h, err := bcrypt.GenerateFromPassword([]byte(p), bcryptCost)
+	return string(h), err
+}
+
+// CheckPassword reports whether p matches the hash.
+func CheckPassword(hash, p string) bool {
+	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(p)) == nil
+}
+
+// dummyHash is compared against when an account does not exist, so that a login for an
+// unknown username takes as long as one for a known username.
+var dummyHash = sync.OnceValue(func() []byte {
+	h, _ := bcrypt.GenerateFromPassword([]byte("not-a-real-password"), bcryptCost)
+	return h
+})
+
+// CheckNoPassword spends the time a password check takes and returns false.
+func CheckNoPassword(p string) bool {
+	bcrypt.CompareHashAndPassword(dummyHash(), []byte(p))
+	return false
+}
+
+// RandomToken returns n random bytes, hex-encoded.
+func RandomToken(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}

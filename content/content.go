@@ -1,0 +1,90 @@
+// Package content holds the portal's embedded, read-only content: the message catalogues
+// (zh-CN and en) and, later, the activity catalogue, lessons and question banks. It is
+// loaded and checked once at start; a bad file stops start-up naming the file.
+package content
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+//go:embed locales/*.toml
+var files embed.FS
+
+// Languages are the languages of the portal, the default first.
+var Languages = []string{"zh-CN", "en"}
+
+// Content is the loaded content.
+type Content struct {
+	Bundle *i18n.Bundle
+	// IDs lists every message ID per language, for checks.
+	IDs map[string]map[string]bool
+}
+
+// Load reads and checks every embedded file.
+func Load() (*Content, error) { return load(files) }
+
+func load(fsys fs.FS) (*Content, error) {
+	b := i18n.NewBundle(language.MustParse(Languages[0]))
+	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	c := &Content{Bundle: b, IDs: map[string]map[string]bool{}}
+	for _, l := range Languages {
+		c.IDs[l] = map[string]bool{}
+	}
+	names, err := fs.Glob(fsys, "locales/*.toml")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		lang := langOf(name)
+		if _, ok := c.IDs[lang]; !ok {
+			return nil, fmt.Errorf("content: %s: file name must end in .zh-CN.toml or .en.toml", name)
+		}
+		mf, err := b.ParseMessageFileBytes(data, name)
+		if err != nil {
+			return nil, fmt.Errorf("content: %s: %w", name, err)
+		}
+		for _, m := range mf.Messages {
+			if c.IDs[lang][m.ID] {
+				return nil, fmt.Errorf("content: %s: message %q defined twice", name, m.ID)
+			}
+			if m.Other == "" {
+				return nil, fmt.Errorf("content: %s: message %q has no text", name, m.ID)
+			}
+			c.IDs[lang][m.ID] = true
+		}
+	}
+	for id := range c.IDs["zh-CN"] {
+		if !c.IDs["en"][id] {
+			return nil, fmt.Errorf("content: message %q has no English text", id)
+		}
+	}
+	for id := range c.IDs["en"] {
+		if !c.IDs["zh-CN"][id] {
+			return nil, fmt.Errorf("content: message %q has no Chinese text", id)
+		}
+	}
+	return c, nil
+}
+
+// langOf returns the language of a catalogue file named area.LANG.toml.
+func langOf(name string) string {
+	base := strings.TrimSuffix(path.Base(name), ".toml")
+	if i := strings.Index(base, "."); i >= 0 {
+		return base[i+1:]
+	}
+	return ""
+}

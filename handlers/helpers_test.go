@@ -1,0 +1,179 @@
+package handlers_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/jinducity/portal"
+	"github.com/jinducity/portal/content"
+	"github.com/jinducity/portal/handlers"
+	"github.com/jinducity/portal/static"
+	"github.com/jinducity/portal/store"
+	"github.com/jinducity/portal/store/seed"
+)
+
+// testEnv is a running portal on a temporary SQLite file, seeded with the demo city.
+type testEnv struct {
+	t     *testing.T
+	Store *store.Store
+	Srv   *httptest.Server
+	Now   time.Time
+	Log   *strings.Builder
+}
+
+// testNow is the fixed clock of handler tests: a Monday in November, school year 2026.
+var testNow = time.Date(2026, time.November, 23, 10, 0, 0, 0, portal.CST)
+
+// mustEnv starts a portal for one test.
+func mustEnv(t *testing.T, opts ...func(*handlers.Config)) *testEnv {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "portal.db"), store.Options{Now: func() time.Time { return testNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := seed.Demo(ctx, st, testNow); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	cnt, err := content.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	assets, err := static.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &strings.Builder{}
+	cfg := handlers.Config{
+		Store: st, Content: cnt, Assets: assets, Demo: true,
+		Log:         slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		Clock:       func() time.Time { return testNow },
+		SessionKeys: [][]byte{[]byte("0123456789abcdef0123456789abcdef"), nil},
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	h, err := handlers.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return &testEnv{t: t, Store: st, Srv: srv, Now: testNow, Log: logs}
+}
+
+// client is a browser-like client with its own cookie jar that does not follow redirects.
+type client struct {
+	env *testEnv
+	hc  *http.Client
+}
+
+func (e *testEnv) client() *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{env: e, hc: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}}
+}
+
+// login returns a client logged in as username with the demo password.
+func (e *testEnv) login(username string) *client {
+	e.t.Helper()
+	c := e.client()
+	res := c.post("/login", url.Values{"username": {username}, "password": {seed.DemoPassword}})
+	if res.StatusCode != http.StatusSeeOther {
+		e.t.Fatalf("login %s: status %d, want 303", username, res.StatusCode)
+	}
+	return c
+}
+
+// student returns a client that joined the demo class as a student.
+func (e *testEnv) student(name, number string) *client {
+	e.t.Helper()
+	c := e.client()
+	res := c.post("/join", url.Values{"code": {seed.DemoJoinCode}, "name": {name}, "number": {number}})
+	if res.StatusCode != http.StatusSeeOther {
+		e.t.Fatalf("join as %s: status %d, want 303", name, res.StatusCode)
+	}
+	return c
+}
+
+// response is a finished response with its body read.
+type response struct {
+	*http.Response
+	Body string
+}
+
+// Doc parses the body as HTML.
+func (r *response) Doc(t *testing.T) *goquery.Document {
+	t.Helper()
+	d, err := goquery.NewDocumentFromReader(strings.NewReader(r.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func (c *client) do(req *http.Request) *response {
+	c.env.t.Helper()
+	res, err := c.hc.Do(req)
+	if err != nil {
+		c.env.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return &response{Response: res, Body: string(b)}
+}
+
+func (c *client) get(path string) *response {
+	c.env.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, c.env.Srv.URL+path, nil)
+	return c.do(req)
+}
+
+// post sends a form as a same-origin browser would.
+func (c *client) post(path string, form url.Values) *response {
+	c.env.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, c.env.Srv.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	return c.do(req)
+}
+
+// wantStatus fails the test when the response has another status.
+func wantStatus(t *testing.T, what string, r *response, status int) {
+	t.Helper()
+	if r.StatusCode != status {
+		t.Fatalf("%s: status = %d, want %d\n%s", what, r.StatusCode, status, truncate(r.Body, 2000))
+	}
+}
+
+// fieldError returns the text of a field's error message on a form page.
+func fieldError(t *testing.T, r *response, field string) string {
+	t.Helper()
+	return strings.TrimSpace(r.Doc(t).Find("#err-" + field).Text())
+}
+
+// inputValue returns the value of a form input as re-rendered.
+func inputValue(t *testing.T, r *response, name string) string {
+	t.Helper()
+	v, _ := r.Doc(t).Find(`[name="` + name + `"]`).Attr("value")
+	return v
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}

@@ -1,0 +1,252 @@
+// Package store keeps the portal's data in SQLite. It owns every SQL statement and the
+// connection settings; each exported method runs in its own transaction.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jinducity/portal"
+	"github.com/mattn/go-sqlite3"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store is the portal's database: one writer connection, so that write transactions queue
+// in Go instead of failing with SQLITE_BUSY, and a pool of read-only connections that WAL
+// lets read while the writer writes.
+type Store struct {
+	write *sql.DB
+	read  *sql.DB
+	path  string
+	now   func() time.Time
+}
+
+// Options tune Open. The zero value is the production setting.
+type Options struct {
+	// Now returns the current time; tests set it to a fixed clock.
+	Now func() time.Time
+	// ReadConns bounds the read pool; 0 means 8.
+	ReadConns int
+}
+
+// DSN returns the connection string for path with the portal's pragmas. The writer uses
+// immediate transactions, so a transaction that will write takes the lock at BEGIN.
+func DSN(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_foreign_keys", "on")
+	q.Set("_busy_timeout", "5000")
+	q.Set("_synchronous", "FULL")
+	if readOnly {
+		q.Set("mode", "ro")
+	} else {
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Open opens (creating if needed) the database at path and applies pending migrations.
+func Open(ctx context.Context, path string, opt Options) (*Store, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("create database folder: %w", err)
+		}
+	}
+	w, err := sql.Open("sqlite3", DSN(path, false))
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	s := &Store{write: w, path: path, now: opt.Now}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if err := s.migrate(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("migrate %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite3", DSN(path, true))
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	n := opt.ReadConns
+	if n <= 0 {
+		n = 8
+	}
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	s.read = r
+	return s, nil
+}
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	return errors.Join(s.read.Close(), s.write.Close())
+}
+
+// Path returns the database file's path.
+func (s *Store) Path() string { return s.path }
+
+// Now returns the store's current time.
+func (s *Store) Now() time.Time { return s.now() }
+
+// Ping reports whether the database answers a query.
+func (s *Store) Ping(ctx context.Context) error {
+	var n int
+	return s.read.QueryRowContext(ctx, `SELECT 1`).Scan(&n)
+}
+
+// migrate applies, in order and one transaction each, the embedded migrations whose
+// number is above the database's user_version.
+func (s *Store) migrate(ctx context.Context) error {
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	var current int
+	if err := s.write.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&current); err != nil {
+		return err
+	}
+	for _, name := range names {
+		base := filepath.Base(name)
+		n, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("migration %s: name must start with a number", base)
+		}
+		if n <= current {
+			continue
+		}
+		body, err := migrations.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		if err := s.inTx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return fmt.Errorf("migration %s: %w", base, err)
+			}
+			// PRAGMA takes no parameters; n is a number we parsed.
+			_, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, n))
+			return err
+		}); err != nil {
+			return err
+		}
+		current = n
+	}
+	return nil
+}
+
+// SchemaVersion returns the number of the last migration applied.
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	var v int
+	err := s.read.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v)
+	return v, err
+}
+
+// inTx runs fn in a write transaction and commits it. The commit uses a context detached
+// from the request's cancellation: a client hanging up must not abort a transaction
+// halfway through go-sqlite3's commit.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	ctx = context.WithoutCancel(ctx)
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// audit writes one audit row inside the change's transaction.
+func (s *Store) audit(ctx context.Context, tx *sql.Tx, a portal.Actor, action, entity string, id int64, detail string) error {
+	var actorID any
+	if a.UserID > 0 {
+		actorID = a.UserID
+	}
+	label := a.Label
+	if label == "" {
+		label = "system"
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, actor_id, actor, action, entity, entity_id, detail)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, s.now().UTC(), actorID, label, action, entity, id, detail)
+	return err
+}
+
+// isUnique reports whether err is a UNIQUE constraint violation.
+func isUnique(err error) bool {
+	var e sqlite3.Error
+	return errors.As(err, &e) && e.ExtendedCode == sqlite3.ErrConstraintUnique
+}
+
+// notFound turns sql.ErrNoRows into a domain ENOTFOUND error.
+func notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return portal.Errorf(portal.ENOTFOUND, "ErrNotFound")
+	}
+	return err
+}
+
+// nullID returns nil for a zero ID, so that it is stored as NULL.
+func nullID(id int64) any {
+	if id <= 0 {
+		return nil
+	}
+	return id
+}
+
+// dateString formats a calendar date in China Standard Time.
+func dateString(t time.Time) string { return t.In(portal.CST).Format(time.DateOnly) }
+
+// parseDate reads a stored calendar date; an empty or NULL value gives the zero time.
+func parseDate(s sql.NullString) time.Time {
+	if !s.Valid || s.String == "" {
+		return time.Time{}
+	}
+	t, err := time.ParseInLocation(time.DateOnly, s.String, portal.CST)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+// likePattern escapes a search term for LIKE … ESCAPE '\'.
+func likePattern(q string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(q) + "%"
+}
+
+// Backup writes a consistent copy of the database to path (which must not exist) while
+// the portal keeps serving.
+func (s *Store) Backup(ctx context.Context, path string) error {
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("backup: %s already exists", path)
+	}
+	_, err := s.write.ExecContext(ctx, `VACUUM INTO ?`, path)
+	return err
+}
+
+// IsEmpty reports whether the database has no districts, schools or accounts yet.
+func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
+	var n int
+	err := s.read.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM schools) +
+		(SELECT COUNT(*) FROM districts)`).Scan(&n)
+	return n == 0, err
+}
