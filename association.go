@@ -19,4 +19,3 @@ type CityFigures struct {
 	Volunteers         int
 	SchoolYear         int
 }
-

@@ -190,6 +190,6 @@ func (s *Server) switchLang(w http.ResponseWriter, r *http.Request) error {
 // discard is a ResponseWriter for rate-limiter calls whose headers we do not send.
 type discard struct{}
 
-func (discard) Header() http.Header       { return http.Header{} }
+func (discard) Header() http.Header         { return http.Header{} }
 func (discard) Write(b []byte) (int, error) { return len(b), nil }
-func (discard) WriteHeader(int)           {}
+func (discard) WriteHeader(int)             {}

@@ -67,4 +67,3 @@ func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // ReadFile returns an embedded file's bytes.
 func ReadFile(name string) ([]byte, error) { return files.ReadFile(name) }
-
