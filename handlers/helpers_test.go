@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -29,6 +30,26 @@ type testEnv struct {
 	Srv   *httptest.Server
 	Now   time.Time
 	Log   *strings.Builder
+	clock *clock
+}
+
+// clock is the tests' adjustable time, shared by the store and the handlers.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// advance moves the portal's clock forward.
+func (e *testEnv) advance(d time.Duration) {
+	e.clock.mu.Lock()
+	e.clock.t = e.clock.t.Add(d)
+	e.clock.mu.Unlock()
 }
 
 // testNow is the fixed clock of handler tests: a Monday in November, school year 2026.
@@ -38,7 +59,8 @@ var testNow = time.Date(2026, time.November, 23, 10, 0, 0, 0, portal.CST)
 func mustEnv(t *testing.T, opts ...func(*handlers.Config)) *testEnv {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "portal.db"), store.Options{Now: func() time.Time { return testNow }})
+	clk := &clock{t: testNow}
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "portal.db"), store.Options{Now: clk.now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +80,7 @@ func mustEnv(t *testing.T, opts ...func(*handlers.Config)) *testEnv {
 	cfg := handlers.Config{
 		Store: st, Content: cnt, Assets: assets, Demo: true,
 		Log:         slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn})),
-		Clock:       func() time.Time { return testNow },
+		Clock:       clk.now,
 		SessionKeys: [][]byte{[]byte("0123456789abcdef0123456789abcdef"), nil},
 	}
 	for _, o := range opts {
@@ -70,7 +92,7 @@ func mustEnv(t *testing.T, opts ...func(*handlers.Config)) *testEnv {
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &testEnv{t: t, Store: st, Srv: srv, Now: testNow, Log: logs}
+	return &testEnv{t: t, Store: st, Srv: srv, Now: testNow, Log: logs, clock: clk}
 }
 
 // client is a browser-like client with its own cookie jar that does not follow redirects.
