@@ -250,3 +250,19 @@ func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
 		(SELECT COUNT(*) FROM districts)`).Scan(&n)
 	return n == 0, err
 }
+
+// Settings reports the connection settings in force on the writer and on a reader, as
+// "writer.NAME" and "reader.NAME", for diagnostics and tests.
+func (s *Store) Settings(ctx context.Context) (map[string]string, error) {
+	out := map[string]string{}
+	for prefix, db := range map[string]*sql.DB{"writer": s.write, "reader": s.read} {
+		for _, p := range []string{"journal_mode", "foreign_keys", "synchronous", "busy_timeout", "query_only"} {
+			var v string
+			if err := db.QueryRowContext(ctx, `PRAGMA `+p).Scan(&v); err != nil {
+				return nil, err
+			}
+			out[prefix+"."+p] = v
+		}
+	}
+	return out, nil
+}
