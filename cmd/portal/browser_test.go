@@ -1,0 +1,180 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// browser is one headless Chromium tab against a demo portal.
+type browser struct {
+	t    *testing.T
+	ctx  context.Context
+	base string
+	dir  string // screenshots
+}
+
+// findChromium returns the browser's path, or skips the test where there is none unless
+// PORTAL_E2E=1 asks for browser tests to be required.
+func findChromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("PORTAL_E2E") == "1" {
+		t.Fatal("PORTAL_E2E=1 but no Chromium found: apt-get install chromium fonts-noto-cjk")
+	}
+	t.Skip("no Chromium found; browser tests skipped (install chromium and fonts-noto-cjk, or set PORTAL_E2E=1 to require them)")
+	return ""
+}
+
+// newBrowser starts a demo portal on a fresh database and a headless browser with the
+// given viewport.
+func newBrowser(t *testing.T, width, height int64, mobile bool) *browser {
+	t.Helper()
+	exe := findChromium(t)
+	base, _, _ := startPortal(t, serveConfig{db: filepath.Join(t.TempDir(), "portal.db"), demo: true}, noEnv)
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-quic", true), chromedp.Flag("lang", "zh-CN"),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelTab := chromedp.NewContext(actx)
+	ctx, cancelTime := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelTime(); cancelTab(); cancelAlloc() })
+	var vp []chromedp.EmulateViewportOption
+	if mobile {
+		vp = append(vp, chromedp.EmulateMobile, chromedp.EmulateTouch)
+	}
+	dir := os.Getenv("PORTAL_SCREENSHOTS")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	b := &browser{t: t, ctx: ctx, base: base, dir: dir}
+	b.do(chromedp.EmulateViewport(width, height, vp...))
+	return b
+}
+
+func (b *browser) do(steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, steps...); err != nil {
+		b.t.Fatalf("browser: %v", err)
+	}
+}
+
+func (b *browser) text(sel string) string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		b.t.Fatalf("text of %s: %v", sel, err)
+	}
+	return strings.TrimSpace(s)
+}
+
+func (b *browser) location() string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Location())
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return strings.TrimPrefix(s, b.base)
+}
+
+// shot saves a full-page screenshot as NAME.png.
+func (b *browser) shot(name string) {
+	b.t.Helper()
+	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		b.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	path := filepath.Join(b.dir, strings.ReplaceAll(b.t.Name(), "/", "_")+"-"+name+".png")
+	if err := os.MkdirAll(b.dir, 0o755); err != nil {
+		b.t.Fatal(err)
+	}
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+	b.t.Logf("screenshot: %s", path)
+}
+
+func (b *browser) visit(path string) {
+	b.t.Helper()
+	b.do(chromedp.Navigate(b.base+path), chromedp.WaitVisible(chromedp.CSS("main")))
+}
+
+// fill types into a form field by name.
+func (b *browser) fill(name, value string) {
+	b.t.Helper()
+	sel := chromedp.CSS(`[name="` + name + `"]`)
+	b.do(chromedp.Clear(sel), chromedp.SendKeys(sel, value))
+}
+
+// submit clicks a form's submit button and waits for the next page.
+func (b *browser) submit(form string) {
+	b.t.Helper()
+	b.do(chromedp.Click(chromedp.CSS(form+` button[type="submit"]`)), chromedp.Sleep(300*time.Millisecond),
+		chromedp.WaitVisible(chromedp.CSS("main")))
+}
+
+func TestBrowserStudentJoinsOnPhone(t *testing.T) {
+	b := newBrowser(t, 375, 740, true)
+	b.visit("/join")
+	b.shot("join-empty")
+	b.fill("code", "demo01")
+	b.fill("name", "李小明")
+	b.fill("number", "23")
+	b.submit(`form[action="/join"]`)
+	if loc := b.location(); loc != "/student" {
+		t.Fatalf("after joining: at %s, want /student", loc)
+	}
+	if h := b.text("h1"); !strings.Contains(h, "李小明") {
+		t.Errorf("student home heading = %q", h)
+	}
+	b.shot("student-home")
+}
+
+func TestBrowserWrongJoinCodeKeepsInput(t *testing.T) {
+	b := newBrowser(t, 375, 740, true)
+	b.visit("/join")
+	b.fill("code", "NOPE99")
+	b.fill("name", "王芳")
+	b.fill("number", "5")
+	b.submit(`form[action="/join"]`)
+	if msg := b.text("#err-code"); !strings.Contains(msg, "没有找到这个班级码") {
+		t.Errorf("error next to the code = %q", msg)
+	}
+	name, err := chromedp.Run(b.ctx, chromedp.Value(chromedp.CSS(`[name="name"]`)))
+	if err != nil || name != "王芳" {
+		t.Errorf("name kept = %q, %v", name, err)
+	}
+	b.shot("join-wrong-code")
+}
+
+func TestBrowserSwitchToEnglish(t *testing.T) {
+	b := newBrowser(t, 1280, 900, false)
+	b.visit("/")
+	if lang, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string]("document.documentElement.lang")); lang != "zh-CN" {
+		t.Errorf("default language = %q, want zh-CN", lang)
+	}
+	b.do(chromedp.Click(chromedp.CSS(`.nav-wide a[hreflang="en"]`)), chromedp.Sleep(300*time.Millisecond), chromedp.WaitVisible(chromedp.CSS("main")))
+	if lang, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string]("document.documentElement.lang")); lang != "en" {
+		t.Fatalf("after switching: lang = %q, want en", lang)
+	}
+	// The choice is remembered on the next page.
+	b.visit("/login")
+	if h := b.text("h1"); h != "Log in" {
+		t.Errorf("login heading in English = %q", h)
+	}
+	b.shot("login-en")
+}
