@@ -110,7 +110,7 @@ func (s *Server) routes() chi.Router {
 	r.MethodNotAllowed(s.h(func(w http.ResponseWriter, r *http.Request) error { return errMethod }))
 
 	r.Get("/healthz", s.healthz)
-	r.Handle("/static/*", s.cfg.Assets)
+	r.Get("/static/*", s.cfg.Assets.ServeHTTP)
 	r.Get("/lang/{lang}", s.h(s.switchLang))
 	s.authRoutes(r)
 	s.publicRoutes(r)

@@ -1,0 +1,200 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/jinducity/portal"
+	"github.com/jinducity/portal/handlers"
+	"github.com/jinducity/portal/store"
+)
+
+// Who may use each route. "public" routes answer everyone; the others answer only the
+// listed roles, send the logged-out to the login page and refuse other roles with 403.
+// The test fails on any route of the router missing here, so a new route must say who
+// may use it.
+const public = "public"
+
+var routeRoles = map[string][]string{
+	"GET /healthz":                   {public},
+	"GET /static/*":                  {public},
+	"GET /lang/{lang}":               {public},
+	"GET /":                          {public},
+	"GET /login":                     {public},
+	"POST /login":                    {public},
+	"POST /logout":                   {public},
+	"GET /join":                      {public},
+	"POST /join":                     {public},
+	"GET /account":                   {"admin", "district", "teacher", "coordinator", "volunteer"},
+	"GET /account/password":          {"admin", "district", "teacher", "coordinator", "volunteer"},
+	"POST /account/password":         {"admin", "district", "teacher", "coordinator", "volunteer"},
+	"GET /admin/":                    {"admin"},
+	"GET /district/":                 {"district"},
+	"GET /school/":                   {"teacher"},
+	"GET /association/":              {"coordinator"},
+	"GET /volunteer/":                {"volunteer"},
+	"GET /student/":                  {"student"},
+}
+
+var allRoles = []string{"", "admin", "district", "teacher", "coordinator", "volunteer", "student"}
+
+// fixtures are IDs of things the routes' parameters point at: things the demo teacher,
+// district reviewer and coordinator own, and throwaway rows that POSTs may change.
+type fixtures map[string]string
+
+func mustFixtures(t *testing.T, e *testEnv) fixtures {
+	t.Helper()
+	ctx := context.Background()
+	f := fixtures{"lang": "en"}
+	teacher, _, err := e.Store.UserCredentials(ctx, "teacher")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f["school"] = itoa(int(teacher.SchoolID))
+	classes, err := e.Store.ListClasses(ctx, teacher.SchoolID, portal.SchoolYear(e.Now), false)
+	if err != nil || len(classes) == 0 {
+		t.Fatalf("demo classes: %v", err)
+	}
+	f["class"] = itoa(int(classes[0].ID))
+	// A throwaway account and school that admin POSTs may disable, reset or edit.
+	hash, _ := portal.HashPassword("throwaway-password")
+	u := &portal.User{Username: "throwaway", DisplayName: "临时账号", Role: portal.RoleVolunteer}
+	if err := e.Store.CreateUser(ctx, portal.SystemActor, u, hash); err != nil {
+		t.Fatal(err)
+	}
+	f["user"] = itoa(int(u.ID))
+	schools, _, _ := e.Store.ListSchools(ctx, store.SchoolFilter{Limit: 1})
+	f["district"] = itoa(int(schools[0].DistrictID))
+	return f
+}
+
+// concrete fills a route pattern's parameters from the fixtures.
+func (f fixtures) concrete(pattern string) string {
+	p := strings.TrimSuffix(pattern, "/*")
+	if pattern == "/static/*" {
+		return "/static/missing/css/app.css"
+	}
+	for {
+		i := strings.Index(p, "{")
+		if i < 0 {
+			return p
+		}
+		j := strings.Index(p[i:], "}") + i
+		name := p[i+1 : j]
+		v, ok := f[name]
+		if !ok {
+			v = f[paramEntity(p[:i])]
+		}
+		p = p[:i] + v + p[j+1:]
+	}
+}
+
+// paramEntity guesses what an {id} stands for from the path before it.
+func paramEntity(prefix string) string {
+	parts := strings.Split(strings.Trim(prefix, "/"), "/")
+	last := parts[len(parts)-1]
+	return map[string]string{
+		"users": "user", "schools": "school", "classes": "class", "districts": "district",
+		"students": "student", "demonstrations": "demonstration", "associations": "association",
+	}[last]
+}
+
+func TestEveryRouteChecksRole(t *testing.T) {
+	e := mustEnv(t)
+	f := mustFixtures(t, e)
+	h := mustHandler(t, e)
+	var routes []string
+	err := chi.Walk(h.Router(), func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		routes = append(routes, method+" "+route)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(routes)
+	for _, rt := range routes {
+		if _, ok := routeRoles[rt]; !ok {
+			t.Errorf("route %s is not in the authorization table", rt)
+		}
+	}
+	for rt := range routeRoles {
+		if !contains(routes, rt) {
+			t.Errorf("the table lists %s, which the router does not have", rt)
+		}
+	}
+	// One logged-in client per role, made again after a POST that may have changed its
+	// session (logging in or out).
+	clients := map[string]*client{}
+	for _, rt := range routes {
+		allowed := routeRoles[rt]
+		method, pattern, _ := strings.Cut(rt, " ")
+		path := f.concrete(pattern)
+		for _, role := range allRoles {
+			c, ok := clients[role]
+			if !ok {
+				c = e.as(role)
+				clients[role] = c
+			}
+			var res *response
+			if method == http.MethodGet {
+				res = c.get(path)
+			} else {
+				res = c.post(path, url.Values{})
+				delete(clients, role)
+			}
+			checkAccess(t, rt, role, allowed, res)
+		}
+	}
+}
+
+func checkAccess(t *testing.T, rt, role string, allowed []string, res *response) {
+	t.Helper()
+	ok := contains(allowed, public) || contains(allowed, role)
+	loc := res.Header.Get("Location")
+	toLogin := res.StatusCode == http.StatusSeeOther && strings.HasPrefix(loc, "/login")
+	switch {
+	case ok && (res.StatusCode == http.StatusForbidden || res.StatusCode == http.StatusUnauthorized && !strings.HasSuffix(rt, "/login") || toLogin):
+		t.Errorf("%s as %q: status %d (Location %q); the role should get through", rt, role, res.StatusCode, loc)
+	case ok && res.StatusCode >= 500:
+		t.Errorf("%s as %q: status %d", rt, role, res.StatusCode)
+	case !ok && role == "" && !(toLogin || res.StatusCode == http.StatusUnauthorized):
+		t.Errorf("%s logged out: status %d (Location %q), want the login page", rt, res.StatusCode, loc)
+	case !ok && role != "" && res.StatusCode != http.StatusForbidden:
+		t.Errorf("%s as %q: status %d, want 403", rt, role, res.StatusCode)
+	}
+}
+
+// as returns a fresh client logged in with a role ("" for logged out, "student" joins
+// the demo class).
+func (e *testEnv) as(role string) *client {
+	switch role {
+	case "":
+		return e.client()
+	case "student":
+		return e.student("测试学生", "99")
+	}
+	return e.login(role)
+}
+
+func mustHandler(t *testing.T, e *testEnv) *handlers.Server {
+	t.Helper()
+	h, ok := e.Srv.Config.Handler.(*handlers.Server)
+	if !ok {
+		t.Fatal("test server's handler is not a *handlers.Server")
+	}
+	return h
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
