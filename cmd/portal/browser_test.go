@@ -108,6 +108,39 @@ func (b *browser) shot(name string) {
 	b.t.Logf("screenshot: %s", path)
 }
 
+// axeViolation is what axe-core reports of one broken rule.
+type axeViolation struct {
+	ID     string `json:"id"`
+	Impact string `json:"impact"`
+	Help   string `json:"help"`
+	Nodes  []struct {
+		Target []any `json:"target"`
+	} `json:"nodes"`
+}
+
+// checkA11y runs axe-core (testdata/axe.min.js, axe-core 4.14.1 from npm) on the current
+// page and fails on any serious or critical violation.
+func (b *browser) checkA11y(page string) {
+	b.t.Helper()
+	src, err := os.ReadFile("testdata/axe.min.js")
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[any](string(src))); err != nil {
+		b.t.Fatalf("inject axe-core: %v", err)
+	}
+	vs, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]axeViolation](
+		`axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations)`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.t.Fatalf("run axe-core: %v", err)
+	}
+	for _, v := range vs {
+		if v.Impact == "serious" || v.Impact == "critical" {
+			b.t.Errorf("%s: accessibility %s (%s): %s, at %v", page, v.ID, v.Impact, v.Help, v.Nodes)
+		}
+	}
+}
+
 func (b *browser) visit(path string) {
 	b.t.Helper()
 	b.do(chromedp.Navigate(b.base+path), chromedp.WaitVisible(chromedp.CSS("main")))
@@ -130,6 +163,7 @@ func (b *browser) submit(form string) {
 func TestBrowserStudentJoinsOnPhone(t *testing.T) {
 	b := newBrowser(t, 375, 740, true)
 	b.visit("/join")
+	b.checkA11y("join")
 	b.shot("join-empty")
 	b.fill("code", "demo01")
 	b.fill("name", "李小明")
@@ -141,6 +175,7 @@ func TestBrowserStudentJoinsOnPhone(t *testing.T) {
 	if h := b.text("h1"); !strings.Contains(h, "李小明") {
 		t.Errorf("student home heading = %q", h)
 	}
+	b.checkA11y("student home")
 	b.shot("student-home")
 }
 
@@ -158,6 +193,7 @@ func TestBrowserWrongJoinCodeKeepsInput(t *testing.T) {
 	if err != nil || name != "王芳" {
 		t.Errorf("name kept = %q, %v", name, err)
 	}
+	b.checkA11y("join with errors")
 	b.shot("join-wrong-code")
 }
 
@@ -176,5 +212,6 @@ func TestBrowserSwitchToEnglish(t *testing.T) {
 	if h := b.text("h1"); h != "Log in" {
 		t.Errorf("login heading in English = %q", h)
 	}
+	b.checkA11y("login in English")
 	b.shot("login-en")
 }
