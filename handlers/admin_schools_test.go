@@ -1,7 +1,10 @@
 package handlers_test
 
 import (
+	"context"
+	"fmt"
 	"github.com/PuerkitoBio/goquery"
+	"github.com/jinducity/portal"
 	"net/http"
 	"net/url"
 	"strings"
@@ -157,4 +160,32 @@ func TestAdminEscapesFreeText(t *testing.T) {
 	if got := strings.TrimSpace(c.get("/admin/districts").Doc(t).Find("#districts td.name").Last().Text()); got != evil {
 		t.Errorf("district name shown as %q, want the text %q", got, evil)
 	}
+}
+
+func TestAdminSchoolListPages(t *testing.T) {
+	e := mustEnv(t)
+	ctx := context.Background()
+	for i := range 25 {
+		sc := &portal.School{DistrictID: 1, Name: fmt.Sprintf("分页测试小学%02d", i), Stage: portal.StagePrimary}
+		if err := e.Store.CreateSchool(ctx, portal.SystemActor, sc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := e.login("admin")
+	doc := c.get("/admin/schools?q=分页测试").Doc(t)
+	if n := doc.Find("#schools tbody tr").Length(); n != 20 {
+		t.Errorf("page 1: %d rows, want 20", n)
+	}
+	next := doc.Find(`.pager a[rel="next"]`).AttrOr("href", "")
+	if !strings.Contains(next, "page=2") || !strings.Contains(next, "q=") {
+		t.Fatalf("next link = %q, want page 2 keeping the search", next)
+	}
+	doc = c.get(next).Doc(t)
+	if n := doc.Find("#schools tbody tr").Length(); n != 5 {
+		t.Errorf("page 2: %d rows, want 5", n)
+	}
+	if doc.Find(`.pager a[rel="prev"]`).Length() != 1 {
+		t.Error("page 2 has no link back")
+	}
+	wantStatus(t, "page=abc", c.get("/admin/schools?page=abc"), http.StatusOK)
 }

@@ -91,6 +91,9 @@ func TestAdminAuditLogShowsActions(t *testing.T) {
 	if got := strings.TrimSpace(first.Find(".actor").Text()); got != "admin" {
 		t.Errorf("newest audit row actor = %q, want admin", got)
 	}
+	if href := first.Find(".entity a").AttrOr("href", ""); href != "/admin/users/"+adminUserID(t, e, "teacher")+"/edit" {
+		t.Errorf("newest audit row links to %q, want the teacher's account", href)
+	}
 
 	doc = c.get("/admin/audit?entity=district&actor=admin").Doc(t)
 	rows := doc.Find("#audit tbody tr")
