@@ -9,7 +9,7 @@ import (
 func TestAdminDesignateTwiceKeepsOneActive(t *testing.T) {
 	e := mustEnv(t)
 	c := e.login("admin")
-	wantStatus(t, "school", c.post("/admin/schools/new", newSchoolForm("金桂测试小学")), http.StatusSeeOther)
+	wantStatus(t, "school", c.post("/admin/schools/new", adminSchoolForm("金桂测试小学")), http.StatusSeeOther)
 	id := adminSchoolID(t, e, "金桂测试小学")
 	year := strconv.Itoa(e.Now.Year())
 

@@ -27,7 +27,7 @@ func TestAdminDistricts(t *testing.T) {
 		t.Fatal("new district not listed")
 	}
 	wantStatus(t, "school in it", c.post("/admin/schools/new", func() map[string][]string {
-		f := newSchoolForm("松岭测试小学")
+		f := adminSchoolForm("松岭测试小学")
 		f.Set("district_id", id)
 		return f
 	}()), http.StatusSeeOther)

@@ -3,16 +3,17 @@ package handlers_test
 import (
 	"context"
 	"fmt"
-	"github.com/PuerkitoBio/goquery"
-	"github.com/jinducity/portal"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/jinducity/portal"
 )
 
-// newSchoolForm is a valid school form for the first demo district.
-func newSchoolForm(name string) url.Values {
+// adminSchoolForm is a valid school form for the first demo district.
+func adminSchoolForm(name string) url.Values {
 	return adminForm("name", name, "district_id", "1", "stage", "primary", "enrolment", "640",
 		"has_graduating", "1", "address", "云溪区滨河路 12 号", "contact_name", "陈主任", "contact_phone", "0571-88886666")
 }
@@ -20,7 +21,7 @@ func newSchoolForm(name string) url.Values {
 func TestAdminCreateSchoolAppearsInList(t *testing.T) {
 	e := mustEnv(t)
 	c := e.login("admin")
-	r := c.post("/admin/schools/new", newSchoolForm("青禾测试小学"))
+	r := c.post("/admin/schools/new", adminSchoolForm("青禾测试小学"))
 	wantStatus(t, "create school", r, http.StatusSeeOther)
 	if loc := r.Header.Get("Location"); loc != "/admin/schools" {
 		t.Errorf("after create: Location = %q", loc)
@@ -48,8 +49,8 @@ func TestAdminSchoolFormErrors(t *testing.T) {
 	e := mustEnv(t)
 	c := e.login("admin")
 
-	wantStatus(t, "first school", c.post("/admin/schools/new", newSchoolForm("白鹭测试中学")), http.StatusSeeOther)
-	dup := newSchoolForm("白鹭测试中学")
+	wantStatus(t, "first school", c.post("/admin/schools/new", adminSchoolForm("白鹭测试中学")), http.StatusSeeOther)
+	dup := adminSchoolForm("白鹭测试中学")
 	dup.Set("address", "新地址 8 号")
 	r := c.post("/admin/schools/new", dup)
 	wantStatus(t, "duplicate school name", r, http.StatusUnprocessableEntity)
@@ -64,7 +65,7 @@ func TestAdminSchoolFormErrors(t *testing.T) {
 	}
 
 	for _, bad := range []string{"-1", "abc", "20001", ""} {
-		f := newSchoolForm("白鹭测试小学")
+		f := adminSchoolForm("白鹭测试小学")
 		f.Set("enrolment", bad)
 		r := c.post("/admin/schools/new", f)
 		wantStatus(t, "enrolment "+bad, r, http.StatusUnprocessableEntity)
@@ -76,7 +77,7 @@ func TestAdminSchoolFormErrors(t *testing.T) {
 		}
 	}
 
-	f := newSchoolForm("白鹭测试小学")
+	f := adminSchoolForm("白鹭测试小学")
 	f.Set("district_id", "999")
 	f.Set("stage", "university")
 	r = c.post("/admin/schools/new", f)
@@ -95,7 +96,7 @@ func TestAdminSchoolFormErrors(t *testing.T) {
 func TestAdminDisableSchoolShowsBadge(t *testing.T) {
 	e := mustEnv(t)
 	c := e.login("admin")
-	wantStatus(t, "create", c.post("/admin/schools/new", newSchoolForm("翠竹测试小学")), http.StatusSeeOther)
+	wantStatus(t, "create", c.post("/admin/schools/new", adminSchoolForm("翠竹测试小学")), http.StatusSeeOther)
 	id := adminSchoolID(t, e, "翠竹测试小学")
 	wantStatus(t, "disable", c.post("/admin/schools/"+id+"/disable", nil), http.StatusSeeOther)
 	row := c.get("/admin/schools?q=翠竹测试").Doc(t).Find("#schools tbody tr")
@@ -112,7 +113,7 @@ func TestAdminDisableSchoolShowsBadge(t *testing.T) {
 func TestAdminSchoolFilters(t *testing.T) {
 	e := mustEnv(t)
 	c := e.login("admin")
-	wantStatus(t, "create", c.post("/admin/schools/new", newSchoolForm("红枫测试小学")), http.StatusSeeOther)
+	wantStatus(t, "create", c.post("/admin/schools/new", adminSchoolForm("红枫测试小学")), http.StatusSeeOther)
 	doc := c.get("/admin/schools?stage=junior").Doc(t)
 	for _, n := range doc.Find("#schools td.name").Nodes {
 		if strings.Contains(n.FirstChild.Data, "小学") {
@@ -134,7 +135,7 @@ func TestAdminEscapesFreeText(t *testing.T) {
 	c := e.login("admin")
 	const evil = "<script>alert(1)</script>"
 	wantStatus(t, "district", c.post("/admin/districts/new", adminForm("name", evil, "code", "<b>")), http.StatusSeeOther)
-	f := newSchoolForm(evil)
+	f := adminSchoolForm(evil)
 	f.Set("address", evil)
 	f.Set("contact_name", "<img src=x>")
 	wantStatus(t, "school", c.post("/admin/schools/new", f), http.StatusSeeOther)

@@ -77,8 +77,7 @@ func (s *Server) adminUserCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u := userFromForm(r)
-	form := userForm(u)
-	form.Values["username"] = u.Username // as typed, before normalizing
+	form := userForm(u) // as typed: Validate normalizes u afterwards
 	render := func(f *views.Form) templ.Component { return views.AdminUserForm(f, scopes, nil, false) }
 	password := r.PostFormValue("password")
 	f := u.Validate()
