@@ -1,18 +1,59 @@
 package handlers
 
 import (
+	"crypto/rand"
+	"math/big"
 	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/jinducity/portal"
 	"github.com/jinducity/portal/views"
 )
 
+// adminPageSize is the number of rows on one page of the admin's long lists.
+const adminPageSize = 20
+
 // adminRoutes are the city anti-drug office's pages.
 func (s *Server) adminRoutes(r chi.Router) {
 	r.Route("/admin", func(r chi.Router) {
 		r.Use(s.requireRole(string(portal.RoleAdmin)))
 		r.Get("/", s.h(s.adminHome))
+
+		r.Get("/districts", s.h(s.adminDistricts))
+		r.Get("/districts/new", s.h(s.adminDistrictNew))
+		r.Post("/districts/new", s.h(s.adminDistrictCreate))
+		r.Get("/districts/{id}/edit", s.h(s.adminDistrictEdit))
+		r.Post("/districts/{id}/edit", s.h(s.adminDistrictUpdate))
+
+		r.Get("/schools", s.h(s.adminSchools))
+		r.Get("/schools/new", s.h(s.adminSchoolNew))
+		r.Post("/schools/new", s.h(s.adminSchoolCreate))
+		r.Get("/schools/{id}/edit", s.h(s.adminSchoolEdit))
+		r.Post("/schools/{id}/edit", s.h(s.adminSchoolUpdate))
+		r.Post("/schools/{id}/disable", s.h(s.adminSchoolActive(false)))
+		r.Post("/schools/{id}/enable", s.h(s.adminSchoolActive(true)))
+
+		r.Get("/users", s.h(s.adminUsers))
+		r.Get("/users/new", s.h(s.adminUserNew))
+		r.Post("/users/new", s.h(s.adminUserCreate))
+		r.Get("/users/{id}/edit", s.h(s.adminUserEdit))
+		r.Post("/users/{id}/edit", s.h(s.adminUserUpdate))
+		r.Post("/users/{id}/disable", s.h(s.adminUserDisabled(true)))
+		r.Post("/users/{id}/enable", s.h(s.adminUserDisabled(false)))
+		r.Post("/users/{id}/reset-password", s.h(s.adminUserResetPassword))
+
+		r.Get("/associations", s.h(s.adminAssociations))
+		r.Post("/associations", s.h(s.adminAssociationCreate))
+
+		r.Get("/demonstrations", s.h(s.adminDemonstrations))
+		r.Get("/demonstrations/new", s.h(s.adminDemonstrationNew))
+		r.Post("/demonstrations/new", s.h(s.adminDemonstrationCreate))
+		r.Post("/demonstrations/{id}/revoke", s.h(s.adminDemonstrationRevoke))
+
+		r.Get("/audit", s.h(s.adminAudit))
 	})
 }
 
@@ -22,4 +63,83 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.page(w, r, views.AdminHome(fig))
+}
+
+// pathID reads the {id} of the URL; anything but a positive integer is a 404.
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errNotFound
+	}
+	return id, nil
+}
+
+// formID reads an optional ID field of a form; anything unreadable counts as not chosen.
+func formID(r *http.Request, name string) int64 {
+	id, err := strconv.ParseInt(strings.TrimSpace(r.FormValue(name)), 10, 64)
+	if err != nil || id < 0 {
+		return 0
+	}
+	return id
+}
+
+// idString formats an ID for a form value; 0 (none) is the empty choice.
+func idString(id int64) string {
+	if id <= 0 {
+		return ""
+	}
+	return strconv.FormatInt(id, 10)
+}
+
+// pageParam returns the page number asked for, 1 when absent or unreadable.
+func pageParam(r *http.Request) int {
+	p, err := strconv.Atoi(r.URL.Query().Get("page"))
+	if err != nil || p < 1 || p > 100000 {
+		return 1
+	}
+	return p
+}
+
+// pagerFor describes the page of a list of total rows, keeping the other query
+// parameters (search and filters) in the page links.
+func pagerFor(r *http.Request, page, total int) views.Pager {
+	pages := (total + adminPageSize - 1) / adminPageSize
+	q := r.URL.Query()
+	path := r.URL.Path
+	return views.Pager{Page: page, Pages: pages, Total: total, URL: func(n int) string {
+		v := url.Values{}
+		for k, vs := range q {
+			v[k] = vs
+		}
+		v.Set("page", strconv.Itoa(n))
+		return path + "?" + v.Encode()
+	}}
+}
+
+// queryForm holds the query parameters of a filtered list, for the filter form.
+func queryForm(r *http.Request, names ...string) *views.Form {
+	f := &views.Form{Values: map[string]string{}}
+	for _, n := range names {
+		f.Values[n] = strings.TrimSpace(r.URL.Query().Get(n))
+	}
+	return f
+}
+
+// oneTimeAlphabet leaves out characters that are easy to misread when a password is
+// read out over the phone (0/o, 1/l/i).
+const oneTimeAlphabet = "23456789abcdefghjkmnpqrstuvwxyz"
+
+// oneTimePassword returns a random 12-character password for an admin to hand over.
+// About 59 bits: plenty for a password the user must replace at first login.
+func oneTimePassword() string {
+	b := make([]byte, 12)
+	n := big.NewInt(int64(len(oneTimeAlphabet)))
+	for i := range b {
+		k, err := rand.Int(rand.Reader, n)
+		if err != nil {
+			panic(err) // crypto/rand never fails on supported platforms
+		}
+		b[i] = oneTimeAlphabet[k.Int64()]
+	}
+	return string(b)
 }

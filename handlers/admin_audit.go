@@ -1,0 +1,26 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/jinducity/portal/store"
+	"github.com/jinducity/portal/views"
+)
+
+// adminAudit shows the audit log, newest first, filtered by entity and actor.
+func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) error {
+	filter := queryForm(r, "entity", "actor")
+	q := store.AuditQuery{Actor: filter.Get("actor")}
+	for _, e := range views.AuditEntities {
+		if filter.Get("entity") == e {
+			q.Entity = e
+		}
+	}
+	page := pageParam(r)
+	q.Limit, q.Offset = adminPageSize, (page-1)*adminPageSize
+	rows, total, err := s.store.SearchAudit(r.Context(), q)
+	if err != nil {
+		return err
+	}
+	return s.page(w, r, views.AdminAudit(rows, filter, pagerFor(r, page, total)))
+}
