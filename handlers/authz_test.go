@@ -21,24 +21,65 @@ import (
 const public = "public"
 
 var routeRoles = map[string][]string{
-	"GET /healthz":           {public},
-	"GET /static/*":          {public},
-	"GET /lang/{lang}":       {public},
-	"GET /":                  {public},
-	"GET /login":             {public},
-	"POST /login":            {public},
-	"POST /logout":           {public},
-	"GET /join":              {public},
-	"POST /join":             {public},
-	"GET /account":           {"admin", "district", "teacher", "coordinator", "volunteer"},
-	"GET /account/password":  {"admin", "district", "teacher", "coordinator", "volunteer"},
-	"POST /account/password": {"admin", "district", "teacher", "coordinator", "volunteer"},
-	"GET /admin/":            {"admin"},
-	"GET /district/":         {"district"},
-	"GET /school/":           {"teacher"},
-	"GET /association/":      {"coordinator"},
-	"GET /volunteer/":        {"volunteer"},
-	"GET /student/":          {"student"},
+	"GET /healthz":                                    {public},
+	"GET /static/*":                                   {public},
+	"GET /lang/{lang}":                                {public},
+	"GET /":                                           {public},
+	"GET /login":                                      {public},
+	"POST /login":                                     {public},
+	"POST /logout":                                    {public},
+	"GET /join":                                       {public},
+	"POST /join":                                      {public},
+	"GET /account":                                    {"admin", "district", "teacher", "coordinator", "volunteer"},
+	"GET /account/password":                           {"admin", "district", "teacher", "coordinator", "volunteer"},
+	"POST /account/password":                          {"admin", "district", "teacher", "coordinator", "volunteer"},
+	"GET /admin/":                                     {"admin"},
+	"GET /admin/associations":                         {"admin"},
+	"GET /admin/audit":                                {"admin"},
+	"GET /admin/demonstrations":                       {"admin"},
+	"GET /admin/demonstrations/new":                   {"admin"},
+	"GET /admin/districts":                            {"admin"},
+	"GET /admin/districts/new":                        {"admin"},
+	"GET /admin/districts/{id}/edit":                  {"admin"},
+	"GET /admin/schools":                              {"admin"},
+	"GET /admin/schools/new":                          {"admin"},
+	"GET /admin/schools/{id}/edit":                    {"admin"},
+	"GET /admin/users":                                {"admin"},
+	"GET /admin/users/new":                            {"admin"},
+	"GET /admin/users/{id}/edit":                      {"admin"},
+	"POST /admin/associations":                        {"admin"},
+	"POST /admin/demonstrations/new":                  {"admin"},
+	"POST /admin/demonstrations/{id}/revoke":          {"admin"},
+	"POST /admin/districts/new":                       {"admin"},
+	"POST /admin/districts/{id}/edit":                 {"admin"},
+	"POST /admin/schools/new":                         {"admin"},
+	"POST /admin/schools/{id}/disable":                {"admin"},
+	"POST /admin/schools/{id}/edit":                   {"admin"},
+	"POST /admin/schools/{id}/enable":                 {"admin"},
+	"POST /admin/users/new":                           {"admin"},
+	"POST /admin/users/{id}/disable":                  {"admin"},
+	"POST /admin/users/{id}/edit":                     {"admin"},
+	"POST /admin/users/{id}/enable":                   {"admin"},
+	"POST /admin/users/{id}/reset-password":           {"admin"},
+	"GET /school/classes":                             {"teacher"},
+	"GET /school/classes/new":                         {"teacher"},
+	"GET /school/classes/{id}/":                       {"teacher"},
+	"GET /school/classes/{id}/edit":                   {"teacher"},
+	"GET /school/classes/{id}/qr.png":                 {"teacher"},
+	"GET /school/classes/{id}/slip":                   {"teacher"},
+	"GET /school/notice":                              {"teacher"},
+	"POST /school/classes":                            {"teacher"},
+	"POST /school/classes/{id}/archive":               {"teacher"},
+	"POST /school/classes/{id}/code":                  {"teacher"},
+	"POST /school/classes/{id}/consent":               {"teacher"},
+	"POST /school/classes/{id}/edit":                  {"teacher"},
+	"POST /school/classes/{id}/restore":               {"teacher"},
+	"POST /school/classes/{id}/students/{sid}/remove": {"teacher"},
+	"GET /district/":                                  {"district"},
+	"GET /school/":                                    {"teacher"},
+	"GET /association/":                               {"coordinator"},
+	"GET /volunteer/":                                 {"volunteer"},
+	"GET /student/":                                   {"student"},
 }
 
 var allRoles = []string{"", "admin", "district", "teacher", "coordinator", "volunteer", "student"}
@@ -56,11 +97,18 @@ func mustFixtures(t *testing.T, e *testEnv) fixtures {
 		t.Fatal(err)
 	}
 	f["school"] = itoa(int(teacher.SchoolID))
-	classes, err := e.Store.ListClasses(ctx, teacher.SchoolID, portal.SchoolYear(e.Now), false)
-	if err != nil || len(classes) == 0 {
-		t.Fatalf("demo classes: %v", err)
+	// A throwaway class of the teacher's school (so archiving it or changing its code
+	// leaves DEMO01 alone) with a student the teacher may remove.
+	c := &portal.Class{SchoolID: teacher.SchoolID, SchoolYear: portal.SchoolYear(e.Now), Grade: 8, Name: "权限测试班"}
+	if err := e.Store.CreateClass(ctx, portal.SystemActor, c); err != nil {
+		t.Fatal(err)
 	}
-	f["class"] = itoa(int(classes[0].ID))
+	f["class"] = itoa(int(c.ID))
+	st, _, err := e.Store.JoinClass(ctx, portal.StudentJoin{Code: c.JoinCode, Name: "临时学生", Number: "98"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f["sid"] = itoa(int(st.ID))
 	// A throwaway account and school that admin POSTs may disable, reset or edit.
 	hash, _ := portal.HashPassword("throwaway-password")
 	u := &portal.User{Username: "throwaway", DisplayName: "临时账号", Role: portal.RoleVolunteer}
@@ -70,6 +118,18 @@ func mustFixtures(t *testing.T, e *testEnv) fixtures {
 	f["user"] = itoa(int(u.ID))
 	schools, _, _ := e.Store.ListSchools(ctx, store.SchoolFilter{Limit: 1})
 	f["district"] = itoa(int(schools[0].DistrictID))
+	// A throwaway school for the admin's disable, enable and edit posts, designated so
+	// that a designation can be revoked.
+	sc := &portal.School{DistrictID: schools[0].DistrictID, Name: "权限测试学校", Stage: portal.StagePrimary, Enrolment: 300}
+	if err := e.Store.CreateSchool(ctx, portal.SystemActor, sc); err != nil {
+		t.Fatal(err)
+	}
+	f["adminschool"] = itoa(int(sc.ID))
+	d := &portal.Demonstration{SchoolID: sc.ID, Level: portal.LevelCity, Year: 2025}
+	if err := e.Store.Designate(ctx, portal.SystemActor, d); err != nil {
+		t.Fatal(err)
+	}
+	f["demonstration"] = itoa(int(d.ID))
 	return f
 }
 
@@ -87,7 +147,7 @@ func (f fixtures) concrete(pattern string) string {
 		j := strings.Index(p[i:], "}") + i
 		name := p[i+1 : j]
 		v, ok := f[name]
-		if !ok {
+		if !ok || name == "id" {
 			v = f[paramEntity(p[:i])]
 		}
 		p = p[:i] + v + p[j+1:]
@@ -98,6 +158,9 @@ func (f fixtures) concrete(pattern string) string {
 func paramEntity(prefix string) string {
 	parts := strings.Split(strings.Trim(prefix, "/"), "/")
 	last := parts[len(parts)-1]
+	if prefix == "/admin/schools/" {
+		return "adminschool"
+	}
 	return map[string]string{
 		"users": "user", "schools": "school", "classes": "class", "districts": "district",
 		"students": "student", "demonstrations": "demonstration", "associations": "association",
@@ -127,8 +190,7 @@ func TestEveryRouteChecksRole(t *testing.T) {
 			t.Errorf("the table lists %s, which the router does not have", rt)
 		}
 	}
-	// One logged-in client per role, made again after a POST that may have changed its
-	// session (logging in or out).
+	// One logged-in client per role, made again after logging in or out changed its session.
 	clients := map[string]*client{}
 	for _, rt := range routes {
 		allowed := routeRoles[rt]
@@ -145,7 +207,9 @@ func TestEveryRouteChecksRole(t *testing.T) {
 				res = c.get(path)
 			} else {
 				res = c.post(path, url.Values{})
-				delete(clients, role)
+				if path == "/logout" || path == "/login" {
+					delete(clients, role)
+				}
 			}
 			checkAccess(t, rt, role, allowed, res)
 		}
