@@ -330,24 +330,30 @@ func (g *gen) users(districts []*portal.District, schools []*portal.School, asso
 			firstSchool[sc.DistrictID] = sc
 		}
 	}
+	var names []string
 	for i := 1; i < len(districts); i++ {
 		d, as := districts[i], assocs[i]
 		n := i + 1
 		add(fmt.Sprintf("district%d", n), g.name(adultNames), portal.RoleDistrict, d.ID, early)
-		sc := firstSchool[d.ID]
-		add(fmt.Sprintf("teacher%d", n), g.name(adultNames), portal.RoleTeacher, sc.ID, early)
+		add(fmt.Sprintf("teacher%d", n), g.name(adultNames), portal.RoleTeacher, firstSchool[d.ID].ID, early)
 		add(fmt.Sprintf("coordinator%d", n), g.name(adultNames), portal.RoleCoordinator, as.ID, early)
 		code := strings.ToLower(d.Code)
 		count := g.between(8, 15)
 		for k := 1; k <= count; k++ {
 			add(fmt.Sprintf("%s.v%02d", code, k), g.name(anyNames), portal.RoleVolunteer, as.ID, joined())
 		}
-		accounts = append(accounts,
-			Account{fmt.Sprintf("district%d", n), portal.RoleDistrict, d.Name},
-			Account{fmt.Sprintf("teacher%d", n), portal.RoleTeacher, sc.Name},
-			Account{fmt.Sprintf("coordinator%d", n), portal.RoleCoordinator, as.Name},
-			Account{fmt.Sprintf("%s.v01 … %s.v%02d", code, code, count), portal.RoleVolunteer, as.Name})
+		names = append(names, fmt.Sprintf("%s.v01 … %s.v%02d", code, code, count))
 	}
+	last := len(districts)
+	others := make([]string, 0, last-1)
+	for _, d := range districts[1:] {
+		others = append(others, d.Name)
+	}
+	accounts = append(accounts,
+		Account{fmt.Sprintf("district2 … district%d", last), portal.RoleDistrict, strings.Join(others, "、")},
+		Account{fmt.Sprintf("teacher2 … teacher%d", last), portal.RoleTeacher, "各区县第一所学校"},
+		Account{fmt.Sprintf("coordinator2 … coordinator%d", last), portal.RoleCoordinator, "各区县志愿者协会"},
+		Account{strings.Join(names, ", "), portal.RoleVolunteer, "各区县志愿者协会"})
 	return users, accounts
 }
 
