@@ -20,10 +20,34 @@ func (s *Server) associationRoutes(r chi.Router) {
 	})
 }
 
+// membersPageSize is the number of members on one page of the coordinator's list.
+const membersPageSize = 50
+
+// associationHome shows a coordinator their association and its members.
 func (s *Server) associationHome(w http.ResponseWriter, r *http.Request) error {
-	return s.page(w, r, views.AssociationHome(who(r).User))
+	ctx := r.Context()
+	as, err := s.store.GetAssociation(ctx, who(r).User.AssociationID)
+	if err != nil {
+		return err
+	}
+	page := pubPageParam(r.URL.Query())
+	members, total, err := s.store.ListAssociationMembers(ctx, as.ID, membersPageSize, (page-1)*membersPageSize)
+	if err != nil {
+		return err
+	}
+	return s.page(w, r, views.AssociationHome(as, members, pubPager(page, total, membersPageSize, "/association", nil)))
 }
 
+// volunteerHome shows a volunteer their association. Opportunities and service hours
+// come with the volunteering feature.
 func (s *Server) volunteerHome(w http.ResponseWriter, r *http.Request) error {
-	return s.page(w, r, views.VolunteerHome(who(r).User))
+	u := who(r).User
+	var as *portal.Association
+	if u.AssociationID > 0 {
+		var err error
+		if as, err = s.store.GetAssociation(r.Context(), u.AssociationID); err != nil {
+			return err
+		}
+	}
+	return s.page(w, r, views.VolunteerHome(u, as))
 }

@@ -5,7 +5,6 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/jinducity/portal"
-	"github.com/jinducity/portal/store"
 	"github.com/jinducity/portal/views"
 )
 
@@ -17,15 +16,28 @@ func (s *Server) districtRoutes(r chi.Router) {
 	})
 }
 
+// districtHome shows the reviewer's district: its schools with this school year's classes,
+// registered students and registration rate. The district comes from the account, never
+// from the request.
 func (s *Server) districtHome(w http.ResponseWriter, r *http.Request) error {
-	u := who(r).User
-	d, err := s.store.GetDistrict(r.Context(), u.DistrictID)
+	ctx := r.Context()
+	d, err := s.store.GetDistrict(ctx, who(r).User.DistrictID)
 	if err != nil {
 		return err
 	}
-	schools, _, err := s.store.ListSchools(r.Context(), store.SchoolFilter{DistrictID: d.ID})
+	year := portal.SchoolYear(s.now())
+	schools, err := s.store.DistrictSchools(ctx, d.ID, year)
 	if err != nil {
 		return err
 	}
-	return s.page(w, r, views.DistrictHome(d, schools))
+	v := views.DistrictView{District: d, SchoolYear: year, Schools: schools}
+	for _, sc := range schools {
+		v.Enrolment += sc.Enrolment
+		v.Classes += sc.Classes
+		v.Joined += sc.StudentsJoined
+		if sc.Demonstration != nil {
+			v.Demonstrations++
+		}
+	}
+	return s.page(w, r, views.DistrictHome(v))
 }
