@@ -56,11 +56,11 @@ func classItem(doc *goquery.Document, name string) *goquery.Selection {
 func TestSchoolCreateClass(t *testing.T) {
 	e := mustEnv(t)
 	c := e.login("teacher")
-	page := createClass(t, c, "7", "初一（3）班")
+	page := createClass(t, c, "7", "初一（8）班")
 
 	list := c.get("/school/classes")
 	wantStatus(t, "class list", list, http.StatusOK)
-	item := classItem(list.Doc(t), "初一（3）班")
+	item := classItem(list.Doc(t), "初一（8）班")
 	if item.Length() != 1 {
 		t.Fatalf("new class not listed:\n%s", truncate(list.Body, 3000))
 	}
@@ -249,7 +249,7 @@ func TestSchoolRemoveStudentEndsSession(t *testing.T) {
 func TestSchoolConsent(t *testing.T) {
 	e := mustEnv(t)
 	c := e.login("teacher")
-	page := createClass(t, c, "9", "初三（2）班")
+	page := createClass(t, c, "9", "初三（8）班")
 	reminderHas := func() bool {
 		res := c.get("/school")
 		wantStatus(t, "school home", res, http.StatusOK)
