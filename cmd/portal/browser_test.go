@@ -215,3 +215,74 @@ func TestBrowserSwitchToEnglish(t *testing.T) {
 	b.checkA11y("login in English")
 	b.shot("login-en")
 }
+
+// login fills the login form.
+func (b *browser) login(username string) {
+	b.t.Helper()
+	b.visit("/login")
+	b.fill("username", username)
+	b.fill("password", "demo12345")
+	b.submit(`form[action="/login"]`)
+}
+
+func TestBrowserTeacherCreatesClassAndPrintsSlips(t *testing.T) {
+	for _, size := range []struct {
+		name          string
+		width, height int64
+		mobile        bool
+	}{{"phone", 375, 740, true}, {"desktop", 1280, 900, false}} {
+		t.Run(size.name, func(t *testing.T) {
+			b := newBrowser(t, size.width, size.height, size.mobile)
+			b.login("teacher")
+			if loc := b.location(); loc != "/school" {
+				t.Fatalf("teacher landed on %s, want /school", loc)
+			}
+			b.checkA11y("school overview")
+			b.shot("school")
+			b.visit("/school/classes/new")
+			b.do(chromedp.SetValue(chromedp.CSS(`select[name="grade"]`), "8"))
+			b.fill("name", "初二（9）班")
+			b.submit(`main form[method="post"]`)
+			if !strings.HasPrefix(b.location(), "/school/classes/") {
+				t.Fatalf("after creating a class: at %s", b.location())
+			}
+			code := b.text(".code-large")
+			if len(code) != 6 {
+				t.Errorf("join code on the class page = %q, want 6 characters", code)
+			}
+			b.checkA11y("class page")
+			b.shot("class")
+			b.do(chromedp.Click(chromedp.CSS(`a[href$="/slip"]`)), chromedp.Sleep(300*time.Millisecond),
+				chromedp.WaitVisible(chromedp.CSS(".slip")))
+			slips, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll(".slip").length`))
+			if err != nil || slips < 2 {
+				t.Errorf("slips on the sheet = %d, %v", slips, err)
+			}
+			if txt := b.text(".slip"); !strings.Contains(txt, code) {
+				t.Errorf("slip %q lacks the code %s", txt, code)
+			}
+			// The QR code image loaded.
+			w, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelector(".slip img").naturalWidth`))
+			if err != nil || w == 0 {
+				t.Errorf("QR code image width = %d, %v", w, err)
+			}
+			b.checkA11y("join slips")
+			b.shot("slips")
+		})
+	}
+}
+
+func TestBrowserAdminAndPublicPages(t *testing.T) {
+	b := newBrowser(t, 375, 740, true)
+	for _, p := range []string{"/", "/schools", "/demonstration-schools"} {
+		b.visit(p)
+		b.checkA11y(p)
+		b.shot(strings.Trim(strings.ReplaceAll(p, "/", "_"), "_") + "public")
+	}
+	b.login("admin")
+	for _, p := range []string{"/admin", "/admin/schools", "/admin/users/new", "/admin/demonstrations", "/admin/audit"} {
+		b.visit(p)
+		b.checkA11y(p)
+		b.shot(strings.ReplaceAll(strings.Trim(p, "/"), "/", "_"))
+	}
+}
