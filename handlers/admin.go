@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"math/big"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -81,39 +80,6 @@ func formID(r *http.Request, name string) int64 {
 		return 0
 	}
 	return id
-}
-
-// idString formats an ID for a form value; 0 (none) is the empty choice.
-func idString(id int64) string {
-	if id <= 0 {
-		return ""
-	}
-	return strconv.FormatInt(id, 10)
-}
-
-// pageParam returns the page number asked for, 1 when absent or unreadable.
-func pageParam(r *http.Request) int {
-	p, err := strconv.Atoi(r.URL.Query().Get("page"))
-	if err != nil || p < 1 || p > 100000 {
-		return 1
-	}
-	return p
-}
-
-// pagerFor describes the page of a list of total rows, keeping the other query
-// parameters (search and filters) in the page links.
-func pagerFor(r *http.Request, page, total int) views.Pager {
-	pages := (total + adminPageSize - 1) / adminPageSize
-	q := r.URL.Query()
-	path := r.URL.Path
-	return views.Pager{Page: page, Pages: pages, Total: total, URL: func(n int) string {
-		v := url.Values{}
-		for k, vs := range q {
-			v[k] = vs
-		}
-		v.Set("page", strconv.Itoa(n))
-		return path + "?" + v.Encode()
-	}}
 }
 
 // queryForm holds the query parameters of a filtered list, for the filter form.

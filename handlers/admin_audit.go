@@ -10,7 +10,7 @@ import (
 // adminAudit shows the audit log, newest first, filtered by entity and actor.
 func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) error {
 	filter := queryForm(r, "entity", "actor")
-	q := store.AuditQuery{Actor: filter.Get("actor")}
+	q := store.AuditFilter{Actor: filter.Get("actor")}
 	for _, e := range views.AuditEntities {
 		if filter.Get("entity") == e {
 			q.Entity = e
@@ -18,9 +18,9 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) error {
 	}
 	page := pageParam(r)
 	q.Limit, q.Offset = adminPageSize, (page-1)*adminPageSize
-	rows, total, err := s.store.SearchAudit(r.Context(), q)
+	rows, total, err := s.store.ListAudit(r.Context(), q)
 	if err != nil {
 		return err
 	}
-	return s.page(w, r, views.AdminAudit(rows, filter, pagerFor(r, page, total)))
+	return s.page(w, r, views.AdminAudit(rows, filter, pager(r, page, total, adminPageSize)))
 }

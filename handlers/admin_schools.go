@@ -33,7 +33,7 @@ func (s *Server) adminSchools(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.page(w, r, views.AdminSchools(views.AdminSchoolList{
-		Schools: schools, Districts: ds, Filter: filter, Pager: pagerFor(r, page, total),
+		Schools: schools, Districts: ds, Filter: filter, Pager: pager(r, page, total, adminPageSize),
 	}))
 }
 

@@ -23,7 +23,7 @@ func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.page(w, r, views.AdminUsers(users, filter, pagerFor(r, page, total), who(r).User.ID))
+	return s.page(w, r, views.AdminUsers(users, filter, pager(r, page, total, adminPageSize), who(r).User.ID))
 }
 
 // adminScopes loads the districts, schools and associations an account can be scoped to.

@@ -30,12 +30,12 @@ func (s *Server) associationHome(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page := pubPageParam(r.URL.Query())
+	page := pageParam(r)
 	members, total, err := s.store.ListAssociationMembers(ctx, as.ID, membersPageSize, (page-1)*membersPageSize)
 	if err != nil {
 		return err
 	}
-	return s.page(w, r, views.AssociationHome(as, members, pubPager(page, total, membersPageSize, "/association", nil)))
+	return s.page(w, r, views.AssociationHome(as, members, pager(r, page, total, membersPageSize)))
 }
 
 // volunteerHome shows a volunteer their association. Opportunities and service hours

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"math"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -49,7 +48,7 @@ func (s *Server) schoolDirectory(w http.ResponseWriter, r *http.Request) error {
 	if st := portal.Stage(q.Get("stage")); st.Valid() {
 		d.Stage = st
 	}
-	page := pubPageParam(q)
+	page := pageParam(r)
 	var err error
 	if d.Districts, err = s.store.ListDistricts(ctx); err != nil {
 		return err
@@ -60,16 +59,15 @@ func (s *Server) schoolDirectory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d.Pager = pubPager(page, total, directoryPageSize, "/schools", url.Values{
-		"q": {d.Query}, "district": {pubIDParam(d.DistrictID)}, "stage": {string(d.Stage)}})
+	d.Pager = pager(r, page, total, directoryPageSize)
 	return s.page(w, r, views.SchoolDirectoryPage(d))
 }
 
 // schoolPage is a school's public page. Its contact person and phone stay off it.
 func (s *Server) schoolPage(w http.ResponseWriter, r *http.Request) error {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil || id <= 0 {
-		return errNotFound
+	id, err := pathID(r)
+	if err != nil {
+		return err
 	}
 	year := portal.SchoolYear(s.now())
 	sc, err := s.store.GetSchool(r.Context(), id, year)
@@ -171,40 +169,4 @@ func pubJSON(w http.ResponseWriter, status int, v any) error {
 	w.WriteHeader(status)
 	_, err = w.Write(append(b, '\n'))
 	return err
-}
-
-// pubPageParam returns the page number asked for, 1 when missing or malformed.
-func pubPageParam(q url.Values) int {
-	p, err := strconv.Atoi(q.Get("page"))
-	if err != nil || p < 1 || p > 100000 {
-		return 1
-	}
-	return p
-}
-
-// pager describes page of a list of total items; its links keep the non-empty params.
-func pubPager(page, total, size int, path string, params url.Values) views.Pager {
-	pages := max(1, (total+size-1)/size)
-	return views.Pager{Page: min(page, pages), Pages: pages, Total: total, URL: func(n int) string {
-		v := url.Values{}
-		for k, vs := range params {
-			if len(vs) > 0 && vs[0] != "" {
-				v.Set(k, vs[0])
-			}
-		}
-		if n > 1 {
-			v.Set("page", strconv.Itoa(n))
-		}
-		if len(v) == 0 {
-			return path
-		}
-		return path + "?" + v.Encode()
-	}}
-}
-
-func pubIDParam(id int64) string {
-	if id <= 0 {
-		return ""
-	}
-	return strconv.FormatInt(id, 10)
 }

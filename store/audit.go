@@ -7,28 +7,36 @@ import (
 	"github.com/jinducity/portal"
 )
 
-// AuditFilter selects audit rows.
+// AuditFilter selects rows of the audit log.
 type AuditFilter struct {
-	Entity        string
-	EntityID      int64
+	// Entity is "school", "user", "class", "district", "association" or "demonstration".
+	// Designations are logged against their school, so "demonstration" selects them by
+	// action rather than by entity.
+	Entity   string
+	EntityID int64 // with Entity, one row's history
+	// Actor is the actor's label (a username), matched exactly, ignoring case.
 	Actor         string
-	Limit, Offset int
+	Limit, Offset int // Limit 0 means 50
 }
 
-// ListAudit returns audit rows, newest first, and how many match.
+// ListAudit returns audit rows matching f, newest first, and how many match in all.
 func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]portal.Audit, int, error) {
 	var conds []string
 	var args []any
-	if f.Entity != "" {
+	switch f.Entity {
+	case "":
+	case "demonstration":
+		conds = append(conds, `action LIKE 'demonstration.%'`)
+	default:
 		conds = append(conds, "entity = ?")
 		args = append(args, f.Entity)
-		if f.EntityID > 0 {
-			conds = append(conds, "entity_id = ?")
-			args = append(args, f.EntityID)
-		}
+	}
+	if f.Entity != "" && f.EntityID > 0 {
+		conds = append(conds, "entity_id = ?")
+		args = append(args, f.EntityID)
 	}
 	if a := strings.TrimSpace(f.Actor); a != "" {
-		conds = append(conds, "actor = ?")
+		conds = append(conds, "actor = ? COLLATE NOCASE")
 		args = append(args, a)
 	}
 	where := ""
@@ -41,7 +49,7 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]portal.Audit, i
 	}
 	limit := f.Limit
 	if limit <= 0 {
-		limit = 100
+		limit = 50
 	}
 	rows, err := s.read.QueryContext(ctx, `SELECT id, at, COALESCE(actor_id, 0), actor, action, entity, entity_id, detail
 		FROM audit_log`+where+` ORDER BY id DESC LIMIT ? OFFSET ?`, append(args, limit, max(f.Offset, 0))...)
