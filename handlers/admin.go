@@ -64,15 +64,6 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) error {
 	return s.page(w, r, views.AdminHome(fig))
 }
 
-// pathID reads the {id} of the URL; anything but a positive integer is a 404.
-func pathID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, errNotFound
-	}
-	return id, nil
-}
-
 // formID reads an optional ID field of a form; anything unreadable counts as not chosen.
 func formID(r *http.Request, name string) int64 {
 	id, err := strconv.ParseInt(strings.TrimSpace(r.FormValue(name)), 10, 64)

@@ -73,7 +73,7 @@ func (s *Server) adminDemonstrationCreate(w http.ResponseWriter, r *http.Request
 }
 
 func (s *Server) adminDemonstrationRevoke(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}

@@ -36,7 +36,7 @@ func (s *Server) adminDistrictCreate(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *Server) adminDistrictEdit(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ func (s *Server) adminDistrictEdit(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) adminDistrictUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}

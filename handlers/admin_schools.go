@@ -102,7 +102,7 @@ func (s *Server) adminSchoolCreate(w http.ResponseWriter, r *http.Request) error
 
 // adminSchoolByID loads the school of the URL; malformed and unknown IDs are 404.
 func (s *Server) adminSchoolByID(r *http.Request) (*portal.School, error) {
-	id, err := pathID(r)
+	id, err := pathID(r, "id")
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +145,7 @@ func (s *Server) adminSchoolUpdate(w http.ResponseWriter, r *http.Request) error
 // adminSchoolActive disables or re-enables a school.
 func (s *Server) adminSchoolActive(active bool) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r)
+		id, err := pathID(r, "id")
 		if err != nil {
 			return err
 		}

@@ -107,7 +107,7 @@ func (s *Server) adminUserCreate(w http.ResponseWriter, r *http.Request) error {
 
 // adminUserByID loads the account of the URL; malformed and unknown IDs are 404.
 func (s *Server) adminUserByID(r *http.Request) (*portal.User, error) {
-	id, err := pathID(r)
+	id, err := pathID(r, "id")
 	if err != nil {
 		return nil, err
 	}

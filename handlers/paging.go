@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/go-chi/chi/v5"
 	"github.com/jinducity/portal/views"
 )
 
@@ -38,6 +39,16 @@ func pager(r *http.Request, page, total, size int) views.Pager {
 		}
 		return path + "?" + v.Encode()
 	}}
+}
+
+// pathID reads a numeric parameter of the URL (such as {id}); anything but a positive
+// integer is a 404, never a 500.
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(chi.URLParam(r, name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errNotFound
+	}
+	return id, nil
 }
 
 // idString formats an ID for a form value or a link; 0 (none) is the empty string.

@@ -65,7 +65,7 @@ func (s *Server) schoolDirectory(w http.ResponseWriter, r *http.Request) error {
 
 // schoolPage is a school's public page. Its contact person and phone stay off it.
 func (s *Server) schoolPage(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}

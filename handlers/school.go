@@ -44,9 +44,9 @@ func (s *Server) teacherSchool(r *http.Request, year int) (*portal.School, error
 // schoolClass returns the class named in the URL when it belongs to the teacher's
 // school; a malformed ID, an unknown class and another school's class are all 404.
 func (s *Server) schoolClass(r *http.Request) (*portal.Class, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil || id <= 0 {
-		return nil, errNotFound
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
 	}
 	c, err := s.store.GetClass(r.Context(), id)
 	if err != nil {

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/a-h/templ"
-	"github.com/go-chi/chi/v5"
 	"github.com/jinducity/portal"
 	"github.com/jinducity/portal/views"
 	qrcode "github.com/skip2/go-qrcode"
@@ -119,9 +118,9 @@ func (s *Server) removeStudent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sid, err := strconv.ParseInt(chi.URLParam(r, "sid"), 10, 64)
-	if err != nil || sid <= 0 {
-		return errNotFound
+	sid, err := pathID(r, "sid")
+	if err != nil {
+		return err
 	}
 	if err := s.store.RemoveStudent(r.Context(), who(r).actor(), c.ID, sid); err != nil {
 		return err
