@@ -266,3 +266,45 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// TestEveryPageInBothLanguages opens every page, as a role allowed to see it, in Chinese
+// and in English, and fails on a page that is not 200 or that asked for a message the
+// catalogues lack.
+func TestEveryPageInBothLanguages(t *testing.T) {
+	e := mustEnv(t)
+	f := mustFixtures(t, e)
+	u, _ := url.Parse(e.Srv.URL)
+	clients := map[string]*client{}
+	for rt, roles := range routeRoles {
+		method, pattern, _ := strings.Cut(rt, " ")
+		if method != http.MethodGet || pattern == "/static/*" || pattern == "/lang/{lang}" || pattern == "/healthz" {
+			continue
+		}
+		role := roles[0]
+		if role == public {
+			role = ""
+		}
+		for _, lang := range []string{"zh-CN", "en"} {
+			key := role + "/" + lang
+			c, ok := clients[key]
+			if !ok {
+				c = e.as(role)
+				c.hc.Jar.SetCookies(u, []*http.Cookie{{Name: "lang", Value: lang}})
+				clients[key] = c
+			}
+			path := f.concrete(pattern)
+			res := c.get(path)
+			if res.StatusCode != http.StatusOK && !(pattern == "/login" && res.StatusCode == http.StatusSeeOther) {
+				t.Errorf("%s in %s as %q: status %d", path, lang, role, res.StatusCode)
+			}
+			if strings.Contains(res.Header.Get("Content-Type"), "text/html") {
+				if got := res.Doc(t).Find("html").AttrOr("lang", ""); got != lang {
+					t.Errorf("%s: <html lang=%q>, want %q", path, got, lang)
+				}
+			}
+		}
+	}
+	if strings.Contains(e.Log.String(), "missing message") {
+		t.Errorf("pages asked for messages the catalogues lack:\n%s", e.Log.String())
+	}
+}
