@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/jinducity/portal"
@@ -208,9 +209,11 @@ func sweepSessions(ctx context.Context, st *store.Store, log *slog.Logger) {
 
 func printDemoAccounts(w io.Writer, accounts []seed.Account) {
 	fmt.Fprintln(w, "Demo city seeded. Demo accounts (password "+seed.DemoPassword+"):")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, a := range accounts {
-		fmt.Fprintf(w, "  %-12s %s %s\n", a.Username, a.Role, a.Note)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", a.Username, a.Role, a.Note)
 	}
+	tw.Flush()
 	fmt.Fprintln(w, "  Students join at /join with class code "+seed.DemoJoinCode)
 }
 
