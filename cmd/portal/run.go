@@ -210,10 +210,19 @@ func sweepSessions(ctx context.Context, st *store.Store, log *slog.Logger) {
 func printDemoAccounts(w io.Writer, accounts []seed.Account) {
 	fmt.Fprintln(w, "Demo city seeded. Demo accounts (password "+seed.DemoPassword+"):")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	var long []seed.Account
 	for _, a := range accounts {
+		// A list of many usernames would widen the table; it goes below it.
+		if len(a.Username) > 30 {
+			long = append(long, a)
+			continue
+		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\n", a.Username, a.Role, a.Note)
 	}
 	tw.Flush()
+	for _, a := range long {
+		fmt.Fprintf(w, "  %s (%s): %s\n", a.Role, a.Note, a.Username)
+	}
 	fmt.Fprintln(w, "  Students join at /join with class code "+seed.DemoJoinCode)
 }
 
