@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"encoding/json"
-	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -96,77 +94,4 @@ func (s *Server) demonstrationSchools(w http.ResponseWriter, r *http.Request) er
 		}
 	}
 	return s.page(w, r, views.DemonstrationSchools(groups))
-}
-
-// Stats is the JSON answer of GET /api/v1/stats: city indicators of one school year,
-// counts and fractions only, never a person's data. Fields of features still to come
-// (the ten activities, quizzes, volunteer hours, base visits) join it with them.
-type Stats struct {
-	SchoolYear           int         `json:"school_year"`
-	Schools              int         `json:"schools"`
-	StudentsEnrolled     int         `json:"students_enrolled"`
-	StudentsRegistered   int         `json:"students_registered"`
-	RegistrationRate     float64     `json:"registration_rate"`
-	DemonstrationSchools DemoByLevel `json:"demonstration_schools"`
-	Associations         int         `json:"associations"`
-	Volunteers           int         `json:"volunteers"`
-}
-
-// DemoByLevel counts active demonstration schools by level.
-type DemoByLevel struct {
-	National   int `json:"national"`
-	Provincial int `json:"provincial"`
-	City       int `json:"city"`
-}
-
-// apiStats answers the city indicators of a school year (the current one by default).
-// Schools, enrolment, designations and volunteers are as they stand today; registered
-// students are those in classes of that school year at active schools.
-func (s *Server) apiStats(w http.ResponseWriter, r *http.Request) error {
-	now := s.now()
-	year := portal.SchoolYear(now)
-	if q := r.URL.Query(); q.Has("school_year") {
-		y, err := strconv.Atoi(q.Get("school_year"))
-		if err != nil || !portal.ValidSchoolYear(y, now) {
-			return pubJSON(w, http.StatusBadRequest, map[string]string{
-				"error": views.T(r.Context(), "PubErrSchoolYear", "Min", 2015, "Max", year)})
-		}
-		year = y
-	}
-	f, err := s.store.CityFigures(r.Context(), year)
-	if err != nil {
-		return err
-	}
-	st := Stats{
-		SchoolYear: year, Schools: f.Schools, StudentsEnrolled: f.StudentsEnrolled, StudentsRegistered: f.StudentsRegistered,
-		RegistrationRate: pubRate(f.StudentsRegistered, f.StudentsEnrolled),
-		DemonstrationSchools: DemoByLevel{National: f.Demonstrations[portal.LevelNational],
-			Provincial: f.Demonstrations[portal.LevelProvincial], City: f.Demonstrations[portal.LevelCity]},
-		Associations: f.Associations, Volunteers: f.Volunteers,
-	}
-	w.Header().Set("Cache-Control", "public, max-age=60")
-	return pubJSON(w, http.StatusOK, st)
-}
-
-// rate returns n/d rounded to 3 decimals, 0 when d is 0.
-func pubRate(n, d int) float64 {
-	if d <= 0 {
-		return 0
-	}
-	return math.Round(float64(n)/float64(d)*1000) / 1000
-}
-
-// pubJSON encodes v before writing anything, so an encoding error sends no half answer.
-func pubJSON(w http.ResponseWriter, status int, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	if w.Header().Get("Cache-Control") == "" || status != http.StatusOK {
-		w.Header().Set("Cache-Control", "no-store")
-	}
-	w.WriteHeader(status)
-	_, err = w.Write(append(b, '\n'))
-	return err
 }
