@@ -22,6 +22,7 @@ func seedCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.SetOutput(stderr)
 	scale := fs.String("scale", "demo", "data set: demo (the demo city) or city (city-scale, for the benchmark)")
 	db := fs.String("db", "", "database file to create")
+	seedN := fs.Uint64("seed", 1, "random seed of the city-scale data set (same seed, same data)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -45,6 +46,17 @@ func seedCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 		printDemoAccounts(stdout, accounts)
+		return nil
+	case "city":
+		start := time.Now()
+		err := seed.City(ctx, st, start, seed.FullCity, *seedN, func(msg string) {
+			fmt.Fprintf(stderr, "%6.1fs  %s\n", time.Since(start).Seconds(), msg)
+		})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "City-scale data set written to %s in %.1f s. Accounts %s, %s and %s, password %s.\n",
+			*db, time.Since(start).Seconds(), seed.CityAccounts.Admin, seed.CityAccounts.Teacher, seed.CityAccounts.Coordinator, seed.DemoPassword)
 		return nil
 	}
 	return fmt.Errorf("unknown scale %q: use demo or city", *scale)
