@@ -95,6 +95,14 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
+// Wrap puts h behind the same middleware as the portal's pages (recovery, logging,
+// security headers, session and language, cross-origin protection). The load benchmark
+// measures its ceiling through it.
+func (s *Server) Wrap(h http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	return s.recoverer(s.logRequests(s.securityHeaders(s.loadEnv(cop.Handler(h)))))
+}
+
 // ServeHTTP serves a request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 

@@ -266,3 +266,21 @@ func (s *Store) Settings(ctx context.Context) (map[string]string, error) {
 	}
 	return out, nil
 }
+
+// InsertCeiling writes one row in its own transaction into a scratch table, with the
+// same connection settings as every write: the ceiling a real write is measured against
+// by the load benchmark, which runs on a copy of the database.
+func (s *Store) InsertCeiling(ctx context.Context, n int64) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO bench_ceiling (n, at) VALUES (?, ?)`, n, s.now().UTC())
+		return err
+	})
+}
+
+// PrepareInsertCeiling creates the scratch table of InsertCeiling.
+func (s *Store) PrepareInsertCeiling(ctx context.Context) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS bench_ceiling (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, at TIMESTAMP NOT NULL)`)
+		return err
+	})
+}

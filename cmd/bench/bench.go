@@ -1,0 +1,208 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	"github.com/jinducity/portal"
+	"github.com/jinducity/portal/content"
+	"github.com/jinducity/portal/handlers"
+	"github.com/jinducity/portal/static"
+	"github.com/jinducity/portal/store"
+	"github.com/jinducity/portal/store/seed"
+)
+
+// bench is a portal serving a copy of the data set on a loopback port.
+type bench struct {
+	dir     string
+	store   *store.Store
+	srv     *http.Server
+	base    string
+	dataset dataset
+	logf    func(string, ...any)
+}
+
+func newBench(ctx context.Context, src string, logf func(string, ...any)) (*bench, error) {
+	if _, err := os.Stat(src); err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "portal-bench-")
+	if err != nil {
+		return nil, err
+	}
+	b := &bench{dir: dir, logf: logf}
+	copyPath := filepath.Join(dir, "portal.db")
+	t0 := time.Now()
+	orig, err := store.Open(ctx, src, store.Options{})
+	if err != nil {
+		return nil, err
+	}
+	err = orig.Backup(ctx, copyPath)
+	orig.Close()
+	if err != nil {
+		return nil, fmt.Errorf("copy the data set: %w", err)
+	}
+	logf("copied the data set in %.1f s", time.Since(t0).Seconds())
+
+	t0 = time.Now()
+	if b.store, err = store.Open(ctx, copyPath, store.Options{}); err != nil {
+		return nil, err
+	}
+	cnt, err := content.Load()
+	if err != nil {
+		return nil, err
+	}
+	assets, err := static.New()
+	if err != nil {
+		return nil, err
+	}
+	key := make([]byte, 32)
+	rand.Read(key)
+	// Requests are logged at warning level only: a line per request to a terminal would
+	// measure the terminal.
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	h, err := handlers.New(handlers.Config{Store: b.store, Content: cnt, Assets: assets, Log: log,
+		SessionKeys: [][]byte{key, nil}, LoginPerIP: 1 << 20})
+	if err != nil {
+		return nil, err
+	}
+	home, err := renderedSize(h)
+	if err != nil {
+		return nil, err
+	}
+	ceiling := make([]byte, home)
+	for i := range ceiling {
+		ceiling[i] = 'x'
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/__ceiling", h.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(ceiling)
+	})))
+	mux.Handle("/", h)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	b.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go b.srv.Serve(ln)
+	b.base = "http://" + ln.Addr().String()
+	logf("server up in %.0f ms at %s", float64(time.Since(t0).Microseconds())/1000, b.base)
+
+	f, err := b.store.CityFigures(ctx, portal.SchoolYear(time.Now()))
+	if err != nil {
+		return nil, err
+	}
+	b.dataset = dataset{Schools: f.Schools, Students: f.StudentsRegistered}
+	return b, nil
+}
+
+// renderedSize renders the home page once to size the ceiling's answer like it.
+func renderedSize(h http.Handler) (int, error) {
+	rec := &sizeWriter{header: http.Header{}}
+	req, _ := http.NewRequest(http.MethodGet, "/", nil)
+	h.ServeHTTP(rec, req)
+	if rec.status != 0 && rec.status != http.StatusOK {
+		return 0, fmt.Errorf("home page answered %d", rec.status)
+	}
+	return rec.n, nil
+}
+
+type sizeWriter struct {
+	header http.Header
+	status int
+	n      int
+}
+
+func (w *sizeWriter) Header() http.Header         { return w.header }
+func (w *sizeWriter) WriteHeader(s int)           { w.status = s }
+func (w *sizeWriter) Write(b []byte) (int, error) { w.n += len(b); return len(b), nil }
+
+func (b *bench) close() {
+	b.srv.Close()
+	b.store.Close()
+	os.RemoveAll(b.dir)
+}
+
+// client returns an HTTP client with its own cookie jar and enough idle connections.
+func (b *bench) client() *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, Timeout: 30 * time.Second,
+		Transport: &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 0, IdleConnTimeout: time.Minute},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// login returns a client logged in as username with the data set's password.
+func (b *bench) login(username string) (*http.Client, error) {
+	c := b.client()
+	res, err := c.PostForm(b.base+"/login", url.Values{"username": {username}, "password": {seed.DemoPassword}})
+	if err != nil {
+		return nil, err
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		return nil, fmt.Errorf("login %s: status %d", username, res.StatusCode)
+	}
+	return c, nil
+}
+
+// scenario is one line of the report.
+type scenario struct {
+	name string
+	run  func(ctx context.Context, warmup, duration time.Duration) (any, error)
+}
+
+func (b *bench) scenarios() []scenario {
+	return []scenario{
+		{"static_ceiling", b.pages("static_ceiling", "/__ceiling", "", 64)},
+		{"home", b.pages("home", "/", "", 64)},
+		{"dashboard", b.pages("dashboard", "/admin", seed.CityAccounts.Admin, 16)},
+		{"school_page", b.pages("school_page", "/school", seed.CityAccounts.Teacher, 16)},
+		{"insert_ceiling", b.insertCeiling(16)},
+	}
+}
+
+// pages reads one page from n clients, logged in as username when given.
+func (b *bench) pages(name, path, username string, n int) func(context.Context, time.Duration, time.Duration) (any, error) {
+	return func(ctx context.Context, warmup, duration time.Duration) (any, error) {
+		clients := make([]*http.Client, n)
+		for i := range clients {
+			var err error
+			if username == "" {
+				clients[i] = b.client()
+			} else if clients[i], err = b.login(username); err != nil {
+				return nil, err
+			}
+		}
+		return drive(ctx, name, n, warmup, duration, func(w int) error {
+			return get(clients[w], b.base+path, http.StatusOK)
+		}), nil
+	}
+}
+
+// insertCeiling measures bare durable single-row inserts from n goroutines on the same
+// database file and settings, without HTTP.
+func (b *bench) insertCeiling(n int) func(context.Context, time.Duration, time.Duration) (any, error) {
+	return func(ctx context.Context, warmup, duration time.Duration) (any, error) {
+		if err := b.store.PrepareInsertCeiling(ctx); err != nil {
+			return nil, err
+		}
+		var seq atomic.Int64
+		return drive(ctx, "insert_ceiling", n, warmup, duration, func(int) error {
+			return b.store.InsertCeiling(context.Background(), seq.Add(1))
+		}), nil
+	}
+}
+

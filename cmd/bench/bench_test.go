@@ -1,0 +1,67 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/jinducity/portal/store"
+	"github.com/jinducity/portal/store/seed"
+)
+
+// TestBenchOnSmallCity runs every scenario briefly on a small data set: the report has
+// them all, without errors, and the data set is left as it was.
+func TestBenchOnSmallCity(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "city.db")
+	st, err := store.Open(ctx, db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	size := seed.CitySize{Districts: 2, Schools: 20, Classes: 60, Students: 2400, Associations: 2, Volunteers: 40}
+	if err := seed.City(ctx, st, time.Now(), size, 1, nil); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	var out bytes.Buffer
+	if err := run(ctx, []string{"-db", db, "-duration", "300ms", "-warmup", "100ms"}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Dataset   dataset          `json:"dataset"`
+		Scenarios []map[string]any `json:"scenarios"`
+		RSSMB     float64          `json:"rss_mb"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("output is not the report: %v\n%s", err, out.String())
+	}
+	if rep.Dataset.Schools != 20 || rep.Dataset.Students != 2400 || rep.RSSMB <= 0 {
+		t.Errorf("dataset %+v, rss %v", rep.Dataset, rep.RSSMB)
+	}
+	names := map[string]bool{}
+	for _, sc := range rep.Scenarios {
+		names[sc["name"].(string)] = true
+		if sc["errors"].(float64) != 0 || sc["rps"].(float64) <= 0 {
+			t.Errorf("scenario %v", sc)
+		}
+	}
+	for _, n := range []string{"static_ceiling", "home", "dashboard", "school_page", "insert_ceiling"} {
+		if !names[n] {
+			t.Errorf("scenario %s missing from the report", n)
+		}
+	}
+	// The data set itself was not written to.
+	st, err = store.Open(ctx, db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.InsertCeiling(ctx, 1); err == nil {
+		t.Error("the bench's scratch table exists in the original data set")
+	}
+}

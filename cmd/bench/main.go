@@ -1,0 +1,93 @@
+// Command bench is the portal's load benchmark. It copies a data set (made with
+// `portal seed -scale city`), serves the real portal in-process on a loopback port against
+// the copy, drives it with real HTTP clients at fixed concurrency, and prints one JSON
+// object with every scenario of the run, so that ratios compare like with like. The data
+// set itself is left as it was. See BENCHMARKS.md in the README's benchmark section.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+// report is the benchmark's JSON output (see the contract).
+type report struct {
+	Dataset   dataset `json:"dataset"`
+	Scenarios []any   `json:"scenarios"`
+	RSSMB     float64 `json:"rss_mb"`
+}
+
+type dataset struct {
+	Schools      int `json:"schools"`
+	Students     int `json:"students"`
+	Activities   int `json:"activities"`
+	QuizAttempts int `json:"quiz_attempts"`
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	db := fs.String("db", "", "data set to benchmark (a copy is used; the file is left as it is)")
+	duration := fs.Duration("duration", 10*time.Second, "measured time of each throughput scenario")
+	warmup := fs.Duration("warmup", 2*time.Second, "unmeasured time before each scenario")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *db == "" {
+		return errors.New("bench needs -db PATH (make one with: go run ./cmd/portal seed -scale city -db PATH)")
+	}
+	logf := func(format string, a ...any) { fmt.Fprintf(stderr, format+"\n", a...) }
+	b, err := newBench(ctx, *db, logf)
+	if err != nil {
+		return err
+	}
+	defer b.close()
+	rep := report{Dataset: b.dataset}
+	for _, sc := range b.scenarios() {
+		logf("scenario %s …", sc.name)
+		res, err := sc.run(ctx, *warmup, *duration)
+		if err != nil {
+			return fmt.Errorf("scenario %s: %w", sc.name, err)
+		}
+		logf("  %+v", res)
+		rep.Scenarios = append(rep.Scenarios, res)
+	}
+	rep.RSSMB = peakRSSMB()
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(rep)
+}
+
+// peakRSSMB reads the process's peak resident memory (VmHWM) from /proc: the server runs
+// in this process.
+func peakRSSMB() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	var kb float64
+	for _, line := range strings.Split(string(b), "\n") {
+		if n, _ := fmt.Sscanf(line, "VmHWM: %f kB", &kb); n == 1 {
+			return round1(kb / 1024)
+		}
+	}
+	return 0
+}
