@@ -139,7 +139,7 @@ func (b *bench) close() {
 func (b *bench) client() *http.Client {
 	jar, _ := cookiejar.New(nil)
 	return &http.Client{Jar: jar, Timeout: 30 * time.Second,
-		Transport: &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 0, IdleConnTimeout: time.Minute},
+		Transport:     &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 0, IdleConnTimeout: time.Minute},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
@@ -205,4 +205,3 @@ func (b *bench) insertCeiling(n int) func(context.Context, time.Duration, time.D
 		}), nil
 	}
 }
-
