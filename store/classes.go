@@ -9,7 +9,7 @@ import (
 )
 
 const classColumns = `c.id, c.school_id, c.school_year, c.grade, c.name, c.join_code, c.archived, c.consent_date,
-	COALESCE(c.consent_version, ''), c.created_at, sc.name, (SELECT COUNT(*) FROM students st WHERE st.class_id = c.id)`
+	COALESCE(c.consent_version, ''), c.created_at, sc.name, c.student_count`
 
 func scanClass(row interface{ Scan(...any) error }) (*portal.Class, error) {
 	var c portal.Class

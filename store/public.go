@@ -13,9 +13,9 @@ import (
 func (s *Store) DistrictSchools(ctx context.Context, districtID int64, schoolYear int) ([]portal.School, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT `+schoolColumns+`, COALESCE(cc.classes, 0), COALESCE(cc.students, 0)`+
 		schoolFrom+`
-		LEFT JOIN (SELECT c.school_id, COUNT(DISTINCT c.id) AS classes, COUNT(st.id) AS students
-			FROM classes c LEFT JOIN students st ON st.class_id = c.id
-			WHERE c.school_year = ? AND c.archived = 0 GROUP BY c.school_id) cc ON cc.school_id = sc.id
+		LEFT JOIN (SELECT c.school_id, SUM(CASE WHEN c.archived = 0 THEN 1 ELSE 0 END) AS classes,
+			SUM(c.student_count) AS students FROM classes c
+			WHERE c.school_year = ? GROUP BY c.school_id) cc ON cc.school_id = sc.id
 		WHERE sc.district_id = ? AND sc.active = 1
 		ORDER BY sc.name`, schoolYear, districtID)
 	if err != nil {

@@ -99,15 +99,16 @@ func (s *Store) ListSchools(ctx context.Context, f SchoolFilter) ([]portal.Schoo
 }
 
 // GetSchool returns one school (active or not) with its active designation and, for the
-// given school year, its number of classes and of students who joined.
+// given school year, its number of classes (not archived) and of students who joined.
 func (s *Store) GetSchool(ctx context.Context, id int64, schoolYear int) (*portal.School, error) {
 	sc, err := scanSchool(s.read.QueryRowContext(ctx, `SELECT `+schoolColumns+schoolFrom+` WHERE sc.id = ?`, id))
 	if err != nil {
 		return nil, notFound(err)
 	}
-	err = s.read.QueryRowContext(ctx, `SELECT COUNT(DISTINCT c.id), COUNT(st.id) FROM classes c
-		LEFT JOIN students st ON st.class_id = c.id
-		WHERE c.school_id = ? AND c.school_year = ? AND c.archived = 0`, id, schoolYear).Scan(&sc.Classes, &sc.StudentsJoined)
+	// Archived classes no longer count as classes, but their students did register that year.
+	err = s.read.QueryRowContext(ctx, `SELECT COALESCE(SUM(CASE WHEN c.archived = 0 THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(c.student_count), 0) FROM classes c
+		WHERE c.school_id = ? AND c.school_year = ?`, id, schoolYear).Scan(&sc.Classes, &sc.StudentsJoined)
 	return sc, err
 }
 
@@ -199,7 +200,7 @@ func (s *Store) CityFigures(ctx context.Context, schoolYear int) (*portal.CityFi
 		(SELECT COUNT(*) FROM districts),
 		(SELECT COUNT(*) FROM schools WHERE active = 1),
 		(SELECT COALESCE(SUM(enrolment), 0) FROM schools WHERE active = 1),
-		(SELECT COUNT(*) FROM students st JOIN classes c ON c.id = st.class_id
+		(SELECT COALESCE(SUM(c.student_count), 0) FROM classes c
 			JOIN schools sc ON sc.id = c.school_id WHERE c.school_year = ? AND sc.active = 1),
 		(SELECT COUNT(*) FROM associations),
 		(SELECT COUNT(*) FROM users WHERE role = 'volunteer' AND disabled = 0)`, schoolYear).

@@ -294,6 +294,15 @@ func (s *Store) BulkJoinStudents(ctx context.Context, a portal.Actor, students [
 				return fmt.Errorf("students %d–%d: %w", start, start+len(batch)-1, err)
 			}
 		}
+		perClass := map[int64]int{}
+		for _, st := range students {
+			perClass[st.ClassID]++
+		}
+		for classID, n := range perClass {
+			if err := addStudentCount(ctx, tx, classID, n); err != nil {
+				return err
+			}
+		}
 		return s.audit(ctx, tx, a, "seed.students", "class", 0, fmt.Sprintf("%d students", len(students)))
 	})
 }

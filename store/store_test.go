@@ -2,7 +2,9 @@ package store_test
 
 import (
 	"context"
+	"math/rand/v2"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -146,5 +148,66 @@ func TestConnectionSettings(t *testing.T) {
 		if got[k] != v {
 			t.Errorf("%s = %q, want %q", k, got[k], v)
 		}
+	}
+}
+
+// TestStudentCountsEqualRecount joins and removes students at random and checks that
+// every class's maintained count, and the city's figure built on them, equal a recount.
+func TestStudentCountsEqualRecount(t *testing.T) {
+	s, _ := mustStore(t)
+	ctx := context.Background()
+	sc := mustSchool(t, s, "第一中学")
+	var classes []*portal.Class
+	for i := 0; i < 4; i++ {
+		c := &portal.Class{SchoolID: sc.ID, SchoolYear: 2026, Grade: 7 + i%3, Name: "班" + strconv.Itoa(i)}
+		if err := s.CreateClass(ctx, portal.SystemActor, c); err != nil {
+			t.Fatal(err)
+		}
+		classes = append(classes, c)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 300; i++ {
+		c := classes[r.IntN(len(classes))]
+		number := strconv.Itoa(1 + r.IntN(30))
+		if r.IntN(3) == 0 {
+			students, _ := s.ListStudents(ctx, c.ID)
+			if len(students) > 0 {
+				st := students[r.IntN(len(students))]
+				if err := s.RemoveStudent(ctx, portal.SystemActor, c.ID, st.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+			continue
+		}
+		// Joining twice with the same number and name must not count twice; another
+		// name on a taken number is refused and must not count either.
+		name := "学生" + number
+		if r.IntN(5) == 0 {
+			name = "别人"
+		}
+		s.JoinClass(ctx, portal.StudentJoin{Code: c.JoinCode, Name: name, Number: number})
+	}
+	if err := s.SetClassArchived(ctx, portal.SystemActor, classes[0].ID, true); err != nil {
+		t.Fatal(err)
+	}
+	listed, _ := s.ListClasses(ctx, sc.ID, 2026, true)
+	total := 0
+	for _, c := range listed {
+		students, err := s.ListStudents(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Students != len(students) {
+			t.Errorf("class %s: maintained count %d, recount %d", c.Name, c.Students, len(students))
+		}
+		total += len(students)
+	}
+	f, err := s.CityFigures(ctx, 2026)
+	if err != nil {
+		t.Fatal(err)
+	}
+	school, _ := s.GetSchool(ctx, sc.ID, 2026)
+	if f.StudentsRegistered != total || school.StudentsJoined != total || school.Classes != 3 {
+		t.Errorf("city %d, school %d students in %d classes; recount %d in 3", f.StudentsRegistered, school.StudentsJoined, school.Classes, total)
 	}
 }

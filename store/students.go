@@ -49,6 +49,9 @@ func (s *Store) JoinClass(ctx context.Context, j portal.StudentJoin) (st *portal
 			}
 			id, _ = res.LastInsertId()
 			created = true
+			if err := addStudentCount(ctx, tx, classID, 1); err != nil {
+				return err
+			}
 			if err := s.audit(ctx, tx, portal.StudentActor(id), "student.join", "class", classID, j.Number); err != nil {
 				return err
 			}
@@ -101,6 +104,16 @@ func (s *Store) RemoveStudent(ctx context.Context, a portal.Actor, classID, stud
 		if _, err := tx.ExecContext(ctx, `DELETE FROM students WHERE id = ?`, studentID); err != nil {
 			return err
 		}
+		if err := addStudentCount(ctx, tx, classID, -1); err != nil {
+			return err
+		}
 		return s.audit(ctx, tx, a, "student.remove", "class", classID, number)
 	})
+}
+
+// addStudentCount moves a class's maintained number of students, inside the transaction
+// that adds or removes them.
+func addStudentCount(ctx context.Context, tx *sql.Tx, classID int64, delta int) error {
+	_, err := tx.ExecContext(ctx, `UPDATE classes SET student_count = student_count + ? WHERE id = ?`, delta, classID)
+	return err
 }
