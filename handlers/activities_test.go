@@ -524,3 +524,52 @@ func TestActivityStatsHandBuilt(t *testing.T) {
 		t.Errorf("2024: film done by %d schools, all ten %d; want 1 and 0", st2.TenOnes[5].SchoolsDone, st2.SchoolsAllTen)
 	}
 }
+
+func TestActivityMissingOnTeacherOverview(t *testing.T) {
+	e := mustEnv(t)
+	c := e.login("teacher")
+	home := c.get("/school")
+	slot := home.Doc(t).Find(`[hx-get="/school/activities?part=missing"]`)
+	if slot.Length() != 1 || slot.Find(`a[href="/school/activities"]`).Length() != 1 {
+		t.Fatal("the overview has no slot for what is missing, or no link without JavaScript")
+	}
+	req, _ := http.NewRequest(http.MethodGet, e.Srv.URL+"/school/activities?part=missing", nil)
+	req.Header.Set("HX-Request", "true")
+	res := c.do(req)
+	wantStatus(t, "missing part", res, http.StatusOK)
+	doc := res.Doc(t)
+	if doc.Find("#act-missing").Length() != 1 || doc.Find("main").Length() != 0 {
+		t.Errorf("the part is not the bare list:\n%s", truncate(res.Body, 500))
+	}
+	if doc.Find(`.act-missing-list li a[href^="/school/activities/new?year="]`).Length() == 0 {
+		t.Error("no link to log a missing activity")
+	}
+}
+
+// TestActivityEscapesText posts markup into every free-text field and finds it shown as text.
+func TestActivityEscapesText(t *testing.T) {
+	e := mustEnv(t)
+	school := teacherSchoolID(t, e, "teacher")
+	c := e.login("teacher")
+	form := validForm(t, e, school)
+	const evil = `<script>alert(1)</script>`
+	for _, f := range []string{"title", "speaker", "description"} {
+		form.Set(f, evil)
+	}
+	form.Set("published", "1")
+	wantStatus(t, "create", c.postMultipart("/school/activities?year=2026", form), http.StatusSeeOther)
+	list, _ := e.Store.ListActivities(context.Background(), school, 2026)
+	for _, a := range list {
+		if a.Title != evil {
+			continue
+		}
+		for _, p := range []string{"/activities/" + itoa(int(a.ID)), "/school/activities", "/schools/" + itoa(int(school))} {
+			res := c.get(p)
+			if strings.Contains(res.Body, evil) {
+				t.Errorf("%s shows the markup unescaped", p)
+			}
+		}
+		return
+	}
+	t.Fatal("record not found")
+}
