@@ -12,11 +12,12 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+	"github.com/jinducity/portal"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
 )
 
-//go:embed locales/*.toml
+//go:embed locales/*.toml activities/*.toml
 var files embed.FS
 
 // Languages are the languages of the portal, the default first.
@@ -27,6 +28,8 @@ type Content struct {
 	Bundle *i18n.Bundle
 	// IDs lists every message ID per language, for checks.
 	IDs map[string]map[string]bool
+	// Activities is the activity catalogue (content/activities).
+	Activities *portal.ActivityCatalogue
 }
 
 // Load reads and checks every embedded file.
@@ -76,6 +79,9 @@ func load(fsys fs.FS) (*Content, error) {
 		if !c.IDs["zh-CN"][id] {
 			return nil, fmt.Errorf("content: message %q has no Chinese text", id)
 		}
+	}
+	if c.Activities, err = loadActivities(fsys); err != nil {
+		return nil, err
 	}
 	return c, nil
 }

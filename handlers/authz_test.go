@@ -84,6 +84,19 @@ var routeRoles = map[string][]string{
 	"GET /association/":                               {"coordinator"},
 	"GET /volunteer/":                                 {"volunteer"},
 	"GET /student/":                                   {"student"},
+
+	"GET /school/activities/":              {"teacher"},
+	"GET /school/activities/new":           {"teacher"},
+	"POST /school/activities/":             {"teacher"},
+	"GET /school/activities/{aid}/edit":    {"teacher"},
+	"POST /school/activities/{aid}/edit":   {"teacher"},
+	"POST /school/activities/{aid}/delete": {"teacher"},
+	"GET /activities/{aid}":                {"teacher", "district", "admin"},
+	"GET /activities/schools/{id}":         {"teacher", "district", "admin"},
+	"GET /district/activities":             {"district"},
+	"GET /admin/activities":                {"admin"},
+	"GET /files/{fid}":                     {public},
+	"GET /files/{fid}/thumb":               {public},
 }
 
 var allRoles = []string{"", "admin", "district", "teacher", "coordinator", "volunteer", "student"}
@@ -134,6 +147,8 @@ func mustFixtures(t *testing.T, e *testEnv) fixtures {
 		t.Fatal(err)
 	}
 	f["demonstration"] = itoa(int(d.ID))
+	// A published record of the teacher's school with a photo whose faces may be shown.
+	f["aid"], f["fid"] = activityFixture(t, e, teacher.SchoolID)
 	return f
 }
 

@@ -82,6 +82,7 @@ func mustEnv(t *testing.T, opts ...func(*handlers.Config)) *testEnv {
 		Log:         slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn})),
 		Clock:       clk.now,
 		SessionKeys: [][]byte{[]byte("0123456789abcdef0123456789abcdef"), nil},
+		UploadDir:   filepath.Join(t.TempDir(), "uploads"),
 	}
 	for _, o := range opts {
 		o(&cfg)

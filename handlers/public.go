@@ -75,7 +75,11 @@ func (s *Server) schoolPage(w http.ResponseWriter, r *http.Request) error {
 	if !sc.Active {
 		return errNotFound
 	}
-	return s.page(w, r, views.SchoolPublic(sc, year))
+	published, err := s.store.PublishedActivities(r.Context(), sc.ID, 6)
+	if err != nil {
+		return err
+	}
+	return s.page(w, r, views.SchoolPublic(sc, year, views.ActivityShowcase(published, s.cfg.Content.Activities)))
 }
 
 // demonstrationSchools lists the active designations by level.

@@ -29,6 +29,9 @@ type Config struct {
 	// SessionKeys are pairs of hash and block keys for the session cookie (newest first,
 	// so keys can be rotated). At least one 32-byte hash key is required.
 	SessionKeys [][]byte
+	// UploadDir is the folder of activity photos and attachments; empty means "uploads"
+	// beside the database.
+	UploadDir string
 	// Demo marks every page with the demo banner.
 	Demo bool
 	// Secure is set when the portal is served over TLS: cookies get Secure and the
@@ -54,6 +57,7 @@ type Server struct {
 	ipLimit  *httprate.RateLimiter
 	acctFail *httprate.RateLimiter
 	handler  http.Handler
+	evidence *evidence
 }
 
 // New builds the server and its router.
@@ -80,6 +84,9 @@ func New(cfg Config) (*Server, error) {
 		cfg.LoginLockout = 15 * time.Minute
 	}
 	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Log, now: cfg.Clock}
+	if err := s.openEvidence(); err != nil {
+		return nil, err
+	}
 	s.sessions = NewSessionStore(cfg.Store, cfg.Clock, cfg.Secure, securecookie.CodecsFromPairs(cfg.SessionKeys...)...)
 	s.ipLimit = httprate.NewRateLimiter(cfg.LoginPerIP, time.Minute)
 	s.acctFail = httprate.NewRateLimiter(cfg.LoginPerAccount, cfg.LoginLockout)
@@ -127,6 +134,7 @@ func (s *Server) routes() chi.Router {
 	s.districtRoutes(r)
 	s.schoolRoutes(r)
 	s.associationRoutes(r)
+	s.activityRoutes(r)
 	return r
 }
 

@@ -19,9 +19,20 @@ type Stats struct {
 	StudentsEnrolled     int         `json:"students_enrolled"`
 	StudentsRegistered   int         `json:"students_registered"`
 	RegistrationRate     float64     `json:"registration_rate"`
+	TenOnes              []TenOne    `json:"ten_ones"`
+	SchoolsAllTen        int         `json:"schools_all_ten"`
 	DemonstrationSchools DemoByLevel `json:"demonstration_schools"`
 	Associations         int         `json:"associations"`
 	Volunteers           int         `json:"volunteers"`
+}
+
+// TenOne is the city's coverage of one of the ten activities: schools with at least one
+// record of it in the school year ÷ schools for which it applies.
+type TenOne struct {
+	Key         string  `json:"key"`
+	Name        string  `json:"name"`
+	SchoolsDone int     `json:"schools_done"`
+	Coverage    float64 `json:"coverage"`
 }
 
 // DemoByLevel counts active demonstration schools by level.
@@ -55,6 +66,14 @@ func (s *Server) apiStats(w http.ResponseWriter, r *http.Request) error {
 		DemonstrationSchools: DemoByLevel{National: f.Demonstrations[portal.LevelNational],
 			Provincial: f.Demonstrations[portal.LevelProvincial], City: f.Demonstrations[portal.LevelCity]},
 		Associations: f.Associations, Volunteers: f.Volunteers,
+	}
+	c, err := s.completion(r, year, 0)
+	if err != nil {
+		return err
+	}
+	st.SchoolsAllTen = c.SchoolsAllTen
+	for _, t := range c.Totals {
+		st.TenOnes = append(st.TenOnes, TenOne{Key: t.Type.Key, Name: t.Type.Name, SchoolsDone: t.SchoolsDone, Coverage: rate(t.SchoolsDone, t.Applicable)})
 	}
 	w.Header().Set("Cache-Control", "public, max-age=60")
 	return writeJSON(w, http.StatusOK, st)

@@ -60,6 +60,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 // serveConfig is what serve reads from its flags and the environment.
 type serveConfig struct {
 	addr, db, keyFile   string
+	uploads             string // activity photos and attachments; "" means "uploads" beside the database
 	demo, behindTLS     bool
 	tlsCert, tlsKey     string
 	trustedProxies      string
@@ -74,6 +75,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	fs.StringVar(&c.addr, "addr", ":8080", "address to listen on")
 	fs.StringVar(&c.db, "db", "data/portal.db", "SQLite database file")
 	fs.BoolVar(&c.demo, "demo", false, "demo mode: seed the demo city into an empty database and show the demo banner")
+	fs.StringVar(&c.uploads, "uploads", "", "folder of activity photos and attachments (default: uploads beside the database)")
 	fs.StringVar(&c.keyFile, "key-file", "", "session key file (default: session.key beside the database; created on first run)")
 	fs.StringVar(&c.tlsCert, "tls-cert", "", "serve HTTPS with this certificate file")
 	fs.StringVar(&c.tlsKey, "tls-key", "", "the certificate's private key file")
@@ -139,7 +141,7 @@ func serveWith(ctx context.Context, c serveConfig, getenv func(string) string, s
 	}
 
 	h, err := handlers.New(handlers.Config{
-		Store: st, Content: cnt, Assets: assets, Log: log, SessionKeys: keys, Demo: c.demo,
+		Store: st, Content: cnt, Assets: assets, Log: log, SessionKeys: keys, Demo: c.demo, UploadDir: uploadDir(c),
 		Secure: c.behindTLS || c.tlsCert != "", TrustedProxies: proxies,
 	})
 	if err != nil {
@@ -297,4 +299,13 @@ func parseProxies(s string) ([]netip.Prefix, error) {
 		out = append(out, netip.PrefixFrom(a, a.BitLen()))
 	}
 	return out, nil
+}
+
+// uploadDir is the folder of activity evidence: the -uploads flag, or "uploads" beside
+// the database.
+func uploadDir(c serveConfig) string {
+	if c.uploads != "" {
+		return c.uploads
+	}
+	return filepath.Join(filepath.Dir(c.db), "uploads")
 }

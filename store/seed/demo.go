@@ -202,6 +202,9 @@ func Demo(ctx context.Context, s *store.Store, now time.Time) ([]Account, error)
 	if err := s.BulkJoinStudents(ctx, a, g.students(classes, schools)); err != nil {
 		return nil, fmt.Errorf("students: %w", err)
 	}
+	if err := g.activities(ctx, s, schools, classes); err != nil {
+		return nil, fmt.Errorf("activities: %w", err)
+	}
 	return accounts, nil
 }
 

@@ -1,0 +1,105 @@
+package handlers
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/jinducity/portal"
+	"github.com/jinducity/portal/views"
+)
+
+// completion computes every active school's row of the ten (of one district, or the city
+// when districtID is 0) for a school year: the same figures /api/v1/stats reports.
+func (s *Server) completion(r *http.Request, year int, districtID int64) (*portal.Completion, error) {
+	schools, done, err := s.store.ActivityCompletion(r.Context(), year, districtID)
+	if err != nil {
+		return nil, err
+	}
+	return portal.BuildCompletion(s.cfg.Content.Activities, schools, done), nil
+}
+
+// activityOverview is every school's row of the ten, for the district reviewer (their
+// district only, whatever the request says) and the city (every district, filterable),
+// filtered by stage and completion and sorted by name or completion.
+func (s *Server) activityOverview(w http.ResponseWriter, r *http.Request) error {
+	year, err := s.yearParam(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	v := views.ActivityOverviewView{Year: year, Current: portal.SchoolYear(s.now()), Catalogue: s.cfg.Content.Activities,
+		Filter: queryForm(r, "district", "stage", "done", "sort")}
+	v.Filter.Values["year"] = strconv.Itoa(year)
+	var districtID int64
+	u := who(r).User
+	if u.Role == portal.RoleDistrict {
+		districtID = u.DistrictID
+		d, err := s.store.GetDistrict(r.Context(), districtID)
+		if err != nil {
+			return err
+		}
+		v.DistrictName = d.Name
+		v.Base = "/district/activities"
+	} else {
+		v.Base = "/admin/activities"
+		if v.Districts, err = s.store.ListDistricts(r.Context()); err != nil {
+			return err
+		}
+	}
+	c, err := s.completion(r, year, districtID)
+	if err != nil {
+		return err
+	}
+	// Filters narrow the rows; the totals are recomputed over what is shown.
+	districtFilter, _ := strconv.ParseInt(q.Get("district"), 10, 64)
+	stage := portal.Stage(q.Get("stage"))
+	var schools []portal.School
+	for _, row := range c.Schools {
+		sc := row.School
+		switch {
+		case districtID == 0 && districtFilter > 0 && sc.DistrictID != districtFilter:
+			continue
+		case stage.Valid() && sc.Stage != stage:
+			continue
+		case q.Get("done") == "all" && !row.AllTen(),
+			q.Get("done") == "some" && (row.DoneCount == 0 || row.AllTen()),
+			q.Get("done") == "none" && row.DoneCount > 0:
+			continue
+		}
+		schools = append(schools, sc)
+	}
+	var done []portal.ActivityDone
+	for _, row := range c.Schools {
+		for i, d := range row.Done {
+			if d {
+				done = append(done, portal.ActivityDone{SchoolID: row.School.ID, Type: c.Totals[i].Type.Key, Records: 1})
+			}
+		}
+	}
+	v.Completion = portal.BuildCompletion(s.cfg.Content.Activities, schools, done)
+	// Keep each school's count of records of any type.
+	records := map[int64]int{}
+	for _, row := range c.Schools {
+		records[row.School.ID] = row.Records
+	}
+	for i := range v.Completion.Schools {
+		v.Completion.Schools[i].Records = records[v.Completion.Schools[i].School.ID]
+	}
+	switch q.Get("sort") {
+	case "done":
+		slices.SortStableFunc(v.Completion.Schools, func(a, b portal.SchoolCompletion) int {
+			return a.DoneCount*b.Applicable - b.DoneCount*a.Applicable
+		})
+	case "-done":
+		slices.SortStableFunc(v.Completion.Schools, func(a, b portal.SchoolCompletion) int {
+			return b.DoneCount*a.Applicable - a.DoneCount*b.Applicable
+		})
+	case "name":
+		slices.SortStableFunc(v.Completion.Schools, func(a, b portal.SchoolCompletion) int {
+			return strings.Compare(a.School.Name, b.School.Name)
+		})
+	}
+	return s.page(w, r, views.ActivityOverview(v))
+}
