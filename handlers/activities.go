@@ -8,7 +8,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/jinducity/portal"
-	"github.com/jinducity/portal/uploads"
+	"github.com/jinducity/portal/store/uploads"
 	"github.com/jinducity/portal/views"
 )
 

@@ -11,7 +11,7 @@ import (
 
 	"github.com/a-h/templ"
 	"github.com/jinducity/portal"
-	"github.com/jinducity/portal/uploads"
+	"github.com/jinducity/portal/store/uploads"
 	"github.com/jinducity/portal/views"
 )
 

@@ -21,7 +21,7 @@ import (
 	"github.com/jinducity/portal"
 	"github.com/jinducity/portal/handlers"
 	"github.com/jinducity/portal/store"
-	"github.com/jinducity/portal/uploads"
+	"github.com/jinducity/portal/store/uploads"
 )
 
 // activityFixture adds a published record with face consent and one demo illustration to

@@ -9,7 +9,7 @@ import (
 	"github.com/jinducity/portal"
 	"github.com/jinducity/portal/content"
 	"github.com/jinducity/portal/store"
-	"github.com/jinducity/portal/uploads"
+	"github.com/jinducity/portal/store/uploads"
 )
 
 // activityTitles are titles a school might give its records, by type; "%s" is the
