@@ -202,7 +202,7 @@ func Demo(ctx context.Context, s *store.Store, now time.Time) ([]Account, error)
 	if err := s.BulkJoinStudents(ctx, a, g.students(classes, schools)); err != nil {
 		return nil, fmt.Errorf("students: %w", err)
 	}
-	return accounts, nil
+	return accounts, g.volunteerService(ctx, s, districts, schools, assocs, users)
 }
 
 func (g *gen) schools(districts []*portal.District, prevStart time.Time) []*portal.School {
