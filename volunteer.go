@@ -145,6 +145,7 @@ type Membership struct {
 	AssociationID   int64
 	AssociationName string
 	VolunteerName   string
+	Username        string
 	Phone           string
 	Skills          []Skill
 	Status          string

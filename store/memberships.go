@@ -9,7 +9,7 @@ import (
 	"github.com/jinducity/portal"
 )
 
-const membershipColumns = `m.id, m.user_id, m.association_id, a.name, u.display_name, COALESCE(p.phone, ''),
+const membershipColumns = `m.id, m.user_id, m.association_id, a.name, u.display_name, u.username, COALESCE(p.phone, ''),
 	COALESCE(p.skills, ''), m.status, m.reason, m.applied_at, m.decided_at`
 
 const membershipFrom = ` FROM memberships m JOIN associations a ON a.id = m.association_id
@@ -19,7 +19,7 @@ func scanMembership(row interface{ Scan(...any) error }) (*portal.Membership, er
 	var m portal.Membership
 	var skills string
 	var decided sql.NullTime
-	if err := row.Scan(&m.ID, &m.UserID, &m.AssociationID, &m.AssociationName, &m.VolunteerName, &m.Phone, &skills,
+	if err := row.Scan(&m.ID, &m.UserID, &m.AssociationID, &m.AssociationName, &m.VolunteerName, &m.Username, &m.Phone, &skills,
 		&m.Status, &m.Reason, &m.AppliedAt, &decided); err != nil {
 		return nil, err
 	}
