@@ -22,6 +22,7 @@ type Stats struct {
 	DemonstrationSchools DemoByLevel `json:"demonstration_schools"`
 	Associations         int         `json:"associations"`
 	Volunteers           int         `json:"volunteers"`
+	VolunteerHours       float64     `json:"volunteer_hours"`
 }
 
 // DemoByLevel counts active demonstration schools by level.
@@ -49,12 +50,17 @@ func (s *Server) apiStats(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	from, to := portal.SchoolYearBounds(year)
+	hours, err := s.store.VolunteerHoursBetween(r.Context(), from, to)
+	if err != nil {
+		return err
+	}
 	st := Stats{
 		SchoolYear: year, Schools: f.Schools, StudentsEnrolled: f.StudentsEnrolled, StudentsRegistered: f.StudentsRegistered,
 		RegistrationRate: rate(f.StudentsRegistered, f.StudentsEnrolled),
 		DemonstrationSchools: DemoByLevel{National: f.Demonstrations[portal.LevelNational],
 			Provincial: f.Demonstrations[portal.LevelProvincial], City: f.Demonstrations[portal.LevelCity]},
-		Associations: f.Associations, Volunteers: f.Volunteers,
+		Associations: f.Associations, Volunteers: f.Volunteers, VolunteerHours: hours,
 	}
 	w.Header().Set("Cache-Control", "public, max-age=60")
 	return writeJSON(w, http.StatusOK, st)
