@@ -39,8 +39,11 @@ BEGIN
     INSERT OR IGNORE INTO memberships (user_id, association_id, status, applied_at, decided_at)
     VALUES (NEW.id, NEW.association_id, 'approved', NEW.created_at, NEW.created_at);
 END;
+-- Only a real change of role or association counts: an admin editing a name must not bring
+-- back a member who left.
 CREATE TRIGGER users_volunteer_member_update AFTER UPDATE OF association_id, role ON users
 WHEN NEW.role = 'volunteer' AND NEW.association_id IS NOT NULL
+    AND (OLD.association_id IS NOT NEW.association_id OR OLD.role <> NEW.role)
 BEGIN
     INSERT OR IGNORE INTO memberships (user_id, association_id, status, applied_at, decided_at)
     VALUES (NEW.id, NEW.association_id, 'approved', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP);
