@@ -23,7 +23,11 @@ func (s *Server) adminAssociationsPage(w http.ResponseWriter, r *http.Request, s
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, status, views.AdminAssociations(list, ds, form))
+	coords, err := s.store.AssociationCoordinators(ctx)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, status, views.AdminAssociations(list, ds, coords, form))
 }
 
 func (s *Server) adminAssociationCreate(w http.ResponseWriter, r *http.Request) error {
@@ -48,8 +52,12 @@ func (s *Server) adminAssociationCreate(w http.ResponseWriter, r *http.Request) 
 		if lerr != nil {
 			return lerr
 		}
+		coords, lerr := s.store.AssociationCoordinators(ctx)
+		if lerr != nil {
+			return lerr
+		}
 		return s.formError(w, r, err, form, func(f *views.Form) templ.Component {
-			return views.AdminAssociations(list, ds, f)
+			return views.AdminAssociations(list, ds, coords, f)
 		})
 	}
 	return s.redirect(w, r, "/admin/associations", "Saved")

@@ -5,6 +5,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/jinducity/portal"
+	"github.com/jinducity/portal/store"
 	"github.com/jinducity/portal/views"
 )
 
@@ -13,17 +14,20 @@ func (s *Server) associationRoutes(r chi.Router) {
 	r.Route("/association", func(r chi.Router) {
 		r.Use(s.requireRole(string(portal.RoleCoordinator)))
 		r.Get("/", s.h(s.associationHome))
+		s.coordinatorPages(r)
 	})
 	r.Route("/volunteer", func(r chi.Router) {
 		r.Use(s.requireRole(string(portal.RoleVolunteer)))
 		r.Get("/", s.h(s.volunteerHome))
+		s.volunteerPages(r)
 	})
 }
 
 // membersPageSize is the number of members on one page of the coordinator's list.
 const membersPageSize = 50
 
-// associationHome shows a coordinator their association and its members.
+// associationHome shows a coordinator their association: pending applications, school
+// requests, opportunities and members.
 func (s *Server) associationHome(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	as, err := s.store.GetAssociation(ctx, who(r).User.AssociationID)
@@ -31,23 +35,47 @@ func (s *Server) associationHome(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	page := pageParam(r)
-	members, total, err := s.store.ListAssociationMembers(ctx, as.ID, membersPageSize, (page-1)*membersPageSize)
+	members, total, err := s.store.ListMembers(ctx, as.ID, membersPageSize, (page-1)*membersPageSize)
 	if err != nil {
 		return err
 	}
-	return s.page(w, r, views.AssociationHome(as, members, pager(r, page, total, membersPageSize)))
+	apps, err := s.store.Applications(ctx, as.ID)
+	if err != nil {
+		return err
+	}
+	reqs, err := s.store.AssociationRequests(ctx, as.ID)
+	if err != nil {
+		return err
+	}
+	// Opportunities of the last month and to come.
+	opps, _, err := s.store.ListOpportunities(ctx, store.OpportunityFilter{AssociationID: as.ID, From: s.now().AddDate(0, -1, 0)})
+	if err != nil {
+		return err
+	}
+	return s.page(w, r, views.AssociationHome(as, views.AssociationDesk{Members: members, Applications: apps, Requests: reqs,
+		Opportunities: opps}, pager(r, page, total, membersPageSize)))
 }
 
-// volunteerHome shows a volunteer their association. Opportunities and service hours
-// come with the volunteering feature.
+// volunteerHome shows a volunteer their notices, coming sign-ups, associations and hours.
 func (s *Server) volunteerHome(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
 	u := who(r).User
-	var as *portal.Association
-	if u.AssociationID > 0 {
-		var err error
-		if as, err = s.store.GetAssociation(r.Context(), u.AssociationID); err != nil {
-			return err
-		}
+	ms, err := s.store.UserMemberships(ctx, u.ID)
+	if err != nil {
+		return err
 	}
-	return s.page(w, r, views.VolunteerHome(u, as))
+	notices, err := s.store.Notices(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	coming, err := s.store.UserSignups(ctx, u.ID, s.now())
+	if err != nil {
+		return err
+	}
+	hours, services, err := s.store.VolunteerHours(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	return s.page(w, r, views.VolunteerHome(u, views.VolunteerDesk{Memberships: ms, Notices: notices, Coming: coming,
+		Hours: hours, Services: services}))
 }

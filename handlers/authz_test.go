@@ -97,6 +97,45 @@ var routeRoles = map[string][]string{
 	"GET /admin/activities":                {"admin"},
 	"GET /files/{fid}":                     {public},
 	"GET /files/{fid}/thumb":               {public},
+	// Volunteers (issue 5).
+	"GET /opportunities":                              {public},
+	"GET /opportunities/{id}":                         {public},
+	"GET /opportunities/{id}/calendar.ics":            {public},
+	"POST /opportunities/{id}/signup":                 {"volunteer"},
+	"POST /opportunities/{id}/cancel":                 {"volunteer"},
+	"GET /api/v1/opportunities":                       {public},
+	"GET /volunteers/register":                        {public},
+	"POST /volunteers/register":                       {public},
+	"GET /certificates/verify":                        {public},
+	"GET /volunteer-requests/":                        {"teacher"},
+	"POST /volunteer-requests/":                       {"teacher"},
+	"POST /volunteer-requests/{id}/confirm":           {"teacher"},
+	"GET /city/volunteers/":                           {"admin"},
+	"GET /volunteer/profile":                          {"volunteer"},
+	"POST /volunteer/profile":                         {"volunteer"},
+	"POST /volunteer/delete":                          {"volunteer"},
+	"GET /volunteer/hours":                            {"volunteer"},
+	"GET /volunteer/certificate":                      {"volunteer"},
+	"GET /volunteer/associations":                     {"volunteer"},
+	"POST /volunteer/associations/{id}/apply":         {"volunteer"},
+	"POST /volunteer/associations/{id}/leave":         {"volunteer"},
+	"GET /volunteer/checkin":                          {"volunteer"},
+	"POST /volunteer/checkin":                         {"volunteer"},
+	"POST /association/applications/{id}/approve":     {"coordinator"},
+	"POST /association/applications/{id}/decline":     {"coordinator"},
+	"POST /association/requests/{id}/decline":         {"coordinator"},
+	"GET /association/opportunities/new":              {"coordinator"},
+	"POST /association/opportunities/new":             {"coordinator"},
+	"GET /association/opportunities/{id}/":            {"coordinator"},
+	"GET /association/opportunities/{id}/edit":        {"coordinator"},
+	"POST /association/opportunities/{id}/edit":       {"coordinator"},
+	"POST /association/opportunities/{id}/withdraw":   {"coordinator"},
+	"POST /association/opportunities/{id}/checkin":    {"coordinator"},
+	"GET /association/opportunities/{id}/checkin":     {"coordinator"},
+	"GET /association/opportunities/{id}/qr.png":      {"coordinator"},
+	"POST /association/opportunities/{id}/attendance": {"coordinator"},
+	"POST /association/opportunities/{id}/hours":      {"coordinator"},
+	"GET /association/reports":                        {"coordinator"},
 }
 
 var allRoles = []string{"", "admin", "district", "teacher", "coordinator", "volunteer", "student"}
@@ -149,6 +188,7 @@ func mustFixtures(t *testing.T, e *testEnv) fixtures {
 	f["demonstration"] = itoa(int(d.ID))
 	// A published record of the teacher's school with a photo whose faces may be shown.
 	f["aid"], f["fid"] = activityFixture(t, e, teacher.SchoolID)
+	mustVolunteerFixtures(t, e, f)
 	return f
 }
 
@@ -183,6 +223,8 @@ func paramEntity(prefix string) string {
 	return map[string]string{
 		"users": "user", "schools": "school", "classes": "class", "districts": "district",
 		"students": "student", "demonstrations": "demonstration", "associations": "association",
+		"opportunities": "opportunity", "applications": "application", "requests": "request",
+		"volunteer-requests": "schoolopp",
 	}[last]
 }
 

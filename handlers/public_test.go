@@ -247,6 +247,7 @@ func recount(t *testing.T, e *testEnv, year int) map[string]any {
 		"school_year": float64(year), "schools": float64(len(schools)), "students_enrolled": float64(enrolled),
 		"students_registered": float64(registered), "registration_rate": rate, "demonstration_schools": byLevel,
 		"associations": float64(len(assocs)), "volunteers": float64(active),
+		"volunteer_hours": recountVolunteerHours(t, e, year),
 	}
 }
 

@@ -135,6 +135,7 @@ func (s *Server) routes() chi.Router {
 	s.schoolRoutes(r)
 	s.associationRoutes(r)
 	s.activityRoutes(r)
+	s.volunteerRoutes(r)
 	return r
 }
 

@@ -24,6 +24,7 @@ type Stats struct {
 	DemonstrationSchools DemoByLevel `json:"demonstration_schools"`
 	Associations         int         `json:"associations"`
 	Volunteers           int         `json:"volunteers"`
+	VolunteerHours       float64     `json:"volunteer_hours"`
 }
 
 // TenOne is the city's coverage of one of the ten activities: schools with at least one
@@ -60,12 +61,17 @@ func (s *Server) apiStats(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	from, to := portal.SchoolYearBounds(year)
+	hours, err := s.store.VolunteerHoursBetween(r.Context(), from, to)
+	if err != nil {
+		return err
+	}
 	st := Stats{
 		SchoolYear: year, Schools: f.Schools, StudentsEnrolled: f.StudentsEnrolled, StudentsRegistered: f.StudentsRegistered,
 		RegistrationRate: rate(f.StudentsRegistered, f.StudentsEnrolled),
 		DemonstrationSchools: DemoByLevel{National: f.Demonstrations[portal.LevelNational],
 			Provincial: f.Demonstrations[portal.LevelProvincial], City: f.Demonstrations[portal.LevelCity]},
-		Associations: f.Associations, Volunteers: f.Volunteers,
+		Associations: f.Associations, Volunteers: f.Volunteers, VolunteerHours: hours,
 	}
 	c, err := s.completion(r, year, 0)
 	if err != nil {

@@ -205,7 +205,7 @@ func Demo(ctx context.Context, s *store.Store, now time.Time) ([]Account, error)
 	if err := g.activities(ctx, s, schools, classes); err != nil {
 		return nil, fmt.Errorf("activities: %w", err)
 	}
-	return accounts, nil
+	return accounts, g.volunteerService(ctx, s, districts, schools, assocs, users)
 }
 
 func (g *gen) schools(districts []*portal.District, prevStart time.Time) []*portal.School {
