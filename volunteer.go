@@ -324,9 +324,10 @@ const (
 	RequestDeclined = "declined"
 )
 
-// RequestActivities are the kinds of help a school may ask for; the keys match the
-// activity catalogue where they exist.
-var RequestActivities = []string{"law-class", "base-visit", "theme-assembly", "parents-meeting", "other"}
+// RequestActivities are the kinds of help a school may ask for, as keys of the activity
+// catalogue (content checks that each exists): the school's confirmation of the held
+// opportunity records an activity of that kind.
+var RequestActivities = []string{"law-class", "class-meeting", "base-visit", "lecture", "june-26", "parent-meeting", "other"}
 
 // Validate checks a school's request; now is the current time.
 func (q *VolunteerRequest) Validate(now time.Time) FieldErrors {

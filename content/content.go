@@ -83,6 +83,11 @@ func load(fsys fs.FS) (*Content, error) {
 	if c.Activities, err = loadActivities(fsys); err != nil {
 		return nil, err
 	}
+	for _, k := range portal.RequestActivities {
+		if c.Activities.Type(k) == nil {
+			return nil, fmt.Errorf("content: volunteer request kind %q is not in the activity catalogue", k)
+		}
+	}
 	return c, nil
 }
 

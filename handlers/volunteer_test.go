@@ -339,7 +339,23 @@ func TestSchoolRequestConfirmedByTeacher(t *testing.T) {
 		t.Fatal("no held law class to confirm")
 	}
 	before, _ := e.Store.VolunteerHoursBetween(context.Background(), time.Time{}, e.Now)
+	year := portal.SchoolYear(law.StartsAt)
+	recordsBefore, _ := e.Store.ListActivities(context.Background(), teacherUser.SchoolID, year)
 	wantStatus(t, "confirm", teacher.post(fmt.Sprintf("/volunteer-requests/%d/confirm", law.ID), nil), http.StatusSeeOther)
+	// The same step recorded the school's law class, with the volunteers as speakers.
+	recordsAfter, _ := e.Store.ListActivities(context.Background(), teacherUser.SchoolID, year)
+	if len(recordsAfter) != len(recordsBefore)+1 {
+		t.Fatalf("activity records %d → %d, want one more", len(recordsBefore), len(recordsAfter))
+	}
+	var rec *portal.Activity
+	for i := range recordsAfter {
+		if recordsAfter[i].Title == law.Title && recordsAfter[i].Type == "law-class" {
+			rec = &recordsAfter[i]
+		}
+	}
+	if rec == nil || rec.Date.In(portal.CST).Format(time.DateOnly) != law.StartsAt.In(portal.CST).Format(time.DateOnly) || rec.Speaker == "" {
+		t.Errorf("recorded activity = %+v, want the law class on %v with its speakers", rec, law.StartsAt)
+	}
 	wantStatus(t, "confirm twice", teacher.post(fmt.Sprintf("/volunteer-requests/%d/confirm", law.ID), nil), http.StatusConflict)
 	after, _ := e.Store.VolunteerHoursBetween(context.Background(), time.Time{}, e.Now)
 	if want := float64(law.SignedUp) * portal.RoundHours(law.Hours()); after-before != want {

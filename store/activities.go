@@ -208,16 +208,9 @@ func (s *Store) CreateActivity(ctx context.Context, actor portal.Actor, a *porta
 			return err
 		}
 		now := s.now().UTC()
-		res, err := tx.ExecContext(ctx, `INSERT INTO activities (school_id, school_year, type, title, held_on, whole_school,
-			students, teachers, parents, speaker, description, published, face_consent, created_by, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			a.SchoolID, a.SchoolYear, a.Type, a.Title, dateString(a.Date), a.WholeSchool, a.Students, a.Teachers, a.Parents,
-			a.Speaker, a.Description, a.Published, a.FaceConsent, nullID(actor.UserID), now, now)
-		if err != nil {
+		if err := insertActivity(ctx, tx, actor, a, now); err != nil {
 			return err
 		}
-		a.ID, _ = res.LastInsertId()
-		a.CreatedBy, a.CreatedAt, a.UpdatedAt = actor.UserID, now, now
 		if err := s.insertClassesAndFiles(ctx, tx, a, files, now); err != nil {
 			return err
 		}
@@ -444,4 +437,19 @@ func (s *Store) ActivityYears(ctx context.Context, schoolID int64) ([]int, error
 		out = append(out, y)
 	}
 	return out, rows.Err()
+}
+
+// insertActivity writes a record's row inside a transaction and sets its ID.
+func insertActivity(ctx context.Context, tx *sql.Tx, actor portal.Actor, a *portal.Activity, now time.Time) error {
+	res, err := tx.ExecContext(ctx, `INSERT INTO activities (school_id, school_year, type, title, held_on, whole_school,
+		students, teachers, parents, speaker, description, published, face_consent, created_by, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.SchoolID, a.SchoolYear, a.Type, a.Title, dateString(a.Date), a.WholeSchool, a.Students, a.Teachers, a.Parents,
+		a.Speaker, a.Description, a.Published, a.FaceConsent, nullID(actor.UserID), now, now)
+	if err != nil {
+		return err
+	}
+	a.ID, _ = res.LastInsertId()
+	a.CreatedBy, a.CreatedAt, a.UpdatedAt = actor.UserID, now, now
+	return nil
 }

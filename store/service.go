@@ -306,8 +306,57 @@ func (s *Store) SchoolConfirm(ctx context.Context, a portal.Actor, schoolID, opp
 			hours_confirmed_at = COALESCE(hours_confirmed_at, ?) WHERE id = ?`, now, now, oppID); err != nil {
 			return err
 		}
+		// The same step records the school's activity, with the volunteers as speakers: no
+		// other system links the two. The teacher can add the classes and numbers later.
+		act, err := s.activityFromOpportunity(ctx, tx, o)
+		if err != nil {
+			return err
+		}
+		if err := insertActivity(ctx, tx, a, act, now); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, a, "activity.create", "activity", act.ID,
+			fmt.Sprintf("%d %s %s %s, from opportunity %d", act.SchoolID, act.Type, dateString(act.Date), act.Title, oppID)); err != nil {
+			return err
+		}
 		return s.audit(ctx, tx, a, "opportunity.school_confirm", "opportunity", oppID,
-			fmt.Sprintf("school %d, activity %s, %d volunteers credited", schoolID, o.ActivityKey, credited))
+			fmt.Sprintf("school %d, activity %s (record %d), %d volunteers credited", schoolID, o.ActivityKey, act.ID, credited))
 	})
 	return credited, err
+}
+
+// activityFromOpportunity is the school's activity record of a held school opportunity:
+// its kind, title, date and description, the attending volunteers as speakers.
+func (s *Store) activityFromOpportunity(ctx context.Context, tx *sql.Tx, o *portal.Opportunity) (*portal.Activity, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT u.display_name FROM signups sg JOIN users u ON u.id = sg.user_id
+		WHERE sg.opportunity_id = ? AND sg.status = 'confirmed' AND sg.attended = 1 ORDER BY sg.id`, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		names = append(names, n)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	return &portal.Activity{
+		SchoolID: o.SchoolID, SchoolYear: portal.SchoolYear(o.StartsAt), Type: o.ActivityKey,
+		Title: clip(o.Title, 60), Date: o.StartsAt, Speaker: clip(strings.Join(names, "、"), 60),
+		Description: clip(o.Description, 2000),
+	}, nil
+}
+
+// clip shortens s to at most n characters.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }

@@ -65,10 +65,14 @@ func ActivityName(ctx context.Context, key string) string {
 		return T(ctx, "VolActLawClass")
 	case "base-visit":
 		return T(ctx, "VolActBaseVisit")
-	case "theme-assembly":
+	case "class-meeting":
 		return T(ctx, "VolActAssembly")
-	case "parents-meeting":
+	case "parent-meeting":
 		return T(ctx, "VolActParents")
+	case "lecture":
+		return T(ctx, "VolActLecture")
+	case "june-26":
+		return T(ctx, "VolActJune26")
 	case "":
 		return ""
 	}
