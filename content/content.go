@@ -27,10 +27,25 @@ type Content struct {
 	Bundle *i18n.Bundle
 	// IDs lists every message ID per language, for checks.
 	IDs map[string]map[string]bool
+	// Lessons and Bank are the lessons (lessons.go) and the question bank (quizzes.go).
+	Lessons []*Lesson
+	Bank    *Bank
 }
 
 // Load reads and checks every embedded file.
-func Load() (*Content, error) { return load(files) }
+func Load() (*Content, error) {
+	c, err := load(files)
+	if err != nil {
+		return nil, err
+	}
+	if c.Lessons, err = loadLessons(lessonFiles); err != nil {
+		return nil, err
+	}
+	if c.Bank, err = loadBank(bankFiles); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
 
 func load(fsys fs.FS) (*Content, error) {
 	b := i18n.NewBundle(language.MustParse(Languages[0]))

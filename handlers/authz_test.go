@@ -84,6 +84,23 @@ var routeRoles = map[string][]string{
 	"GET /association/":                               {"coordinator"},
 	"GET /volunteer/":                                 {"volunteer"},
 	"GET /student/":                                   {"student"},
+	// quizzes and lessons
+	"GET /lessons":                                  {public},
+	"GET /lessons/{slug}":                           {public},
+	"POST /quizzes/{assignment}/start":              {"student"},
+	"GET /attempts/{attempt}":                       {"student"},
+	"POST /attempts/{attempt}/save":                 {"student"},
+	"POST /attempts/{attempt}/submit":               {"student"},
+	"GET /school/quizzes":                           {"teacher"},
+	"GET /school/quizzes/new":                       {"teacher"},
+	"POST /school/quizzes/new":                      {"teacher"},
+	"GET /school/quizzes/{quiz}":                    {"teacher"},
+	"POST /school/quizzes/{quiz}/assign":            {"teacher"},
+	"GET /school/classes/{id}/quizzes":              {"teacher"},
+	"GET /school/classes/{id}/quizzes/{assignment}": {"teacher"},
+	"GET /admin/quizzes":                            {"admin"},
+	"POST /admin/quizzes":                           {"admin"},
+	"GET /district/quizzes":                         {"district"},
 }
 
 var allRoles = []string{"", "admin", "district", "teacher", "coordinator", "volunteer", "student"}
@@ -134,6 +151,7 @@ func mustFixtures(t *testing.T, e *testEnv) fixtures {
 		t.Fatal(err)
 	}
 	f["demonstration"] = itoa(int(d.ID))
+	quizFixtures(t, e, f)
 	return f
 }
 

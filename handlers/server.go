@@ -119,6 +119,7 @@ func (s *Server) routes() chi.Router {
 	s.districtRoutes(r)
 	s.schoolRoutes(r)
 	s.associationRoutes(r)
+	s.quizRoutes(r)
 	return r
 }
 

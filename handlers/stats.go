@@ -14,14 +14,17 @@ import (
 // counts and fractions only, never a person's data. Fields of features still to come
 // (the ten activities, quizzes, volunteer hours, base visits) join it with them.
 type Stats struct {
-	SchoolYear           int         `json:"school_year"`
-	Schools              int         `json:"schools"`
-	StudentsEnrolled     int         `json:"students_enrolled"`
-	StudentsRegistered   int         `json:"students_registered"`
-	RegistrationRate     float64     `json:"registration_rate"`
-	DemonstrationSchools DemoByLevel `json:"demonstration_schools"`
-	Associations         int         `json:"associations"`
-	Volunteers           int         `json:"volunteers"`
+	SchoolYear            int         `json:"school_year"`
+	Schools               int         `json:"schools"`
+	StudentsEnrolled      int         `json:"students_enrolled"`
+	StudentsRegistered    int         `json:"students_registered"`
+	RegistrationRate      float64     `json:"registration_rate"`
+	DemonstrationSchools  DemoByLevel `json:"demonstration_schools"`
+	QuizAttempts          int         `json:"quiz_attempts"`
+	AwarenessRate         float64     `json:"awareness_rate"`
+	AwarenessRateVerified float64     `json:"awareness_rate_verified"`
+	Associations          int         `json:"associations"`
+	Volunteers            int         `json:"volunteers"`
 }
 
 // DemoByLevel counts active demonstration schools by level.
@@ -56,6 +59,15 @@ func (s *Server) apiStats(w http.ResponseWriter, r *http.Request) error {
 			Provincial: f.Demonstrations[portal.LevelProvincial], City: f.Demonstrations[portal.LevelCity]},
 		Associations: f.Associations, Volunteers: f.Volunteers,
 	}
+	if st.QuizAttempts, err = s.store.QuizAttemptCount(r.Context(), year); err != nil {
+		return err
+	}
+	aw, err := s.store.CityAwareness(r.Context(), year)
+	if err != nil {
+		return err
+	}
+	st.AwarenessRate = rate(aw.Aware, aw.Students)
+	st.AwarenessRateVerified = rate(aw.VerifiedAware, aw.VerifiedStudents)
 	w.Header().Set("Cache-Control", "public, max-age=60")
 	return writeJSON(w, http.StatusOK, st)
 }

@@ -202,6 +202,9 @@ func Demo(ctx context.Context, s *store.Store, now time.Time) ([]Account, error)
 	if err := s.BulkJoinStudents(ctx, a, g.students(classes, schools)); err != nil {
 		return nil, fmt.Errorf("students: %w", err)
 	}
+	if err := quizzes(ctx, s, now, schools, classes); err != nil {
+		return nil, fmt.Errorf("quizzes: %w", err)
+	}
 	return accounts, nil
 }
 
