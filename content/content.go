@@ -30,10 +30,25 @@ type Content struct {
 	IDs map[string]map[string]bool
 	// Activities is the activity catalogue (content/activities).
 	Activities *portal.ActivityCatalogue
+	// Lessons and Bank are the lessons (lessons.go) and the question bank (quizzes.go).
+	Lessons []*Lesson
+	Bank    *Bank
 }
 
 // Load reads and checks every embedded file.
-func Load() (*Content, error) { return load(files) }
+func Load() (*Content, error) {
+	c, err := load(files)
+	if err != nil {
+		return nil, err
+	}
+	if c.Lessons, err = loadLessons(lessonFiles); err != nil {
+		return nil, err
+	}
+	if c.Bank, err = loadBank(bankFiles); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
 
 func load(fsys fs.FS) (*Content, error) {
 	b := i18n.NewBundle(language.MustParse(Languages[0]))

@@ -49,3 +49,89 @@ func TestLoadRejectsBadCatalogues(t *testing.T) {
 		}
 	}
 }
+
+func TestBankValidatorNamesFileAndQuestion(t *testing.T) {
+	good := `band = "junior"
+[[q]]
+id = "G1"
+kind = "single"
+tags = ["law"]
+text = "?"
+options = ["a", "b", "c"]
+answer = "A"
+explain = "e"
+source = "s"
+`
+	tests := []struct {
+		name, file, want string
+	}{
+		{"no right answer", `[[q]]
+id = "B7"
+kind = "single"
+band = "junior"
+tags = ["law"]
+text = "?"
+options = ["a", "b", "c"]
+answer = ""
+explain = "e"
+source = "s"`, "quizzes/bad.toml: question B7: no right answer"},
+		{"options repeated", `[[q]]
+id = "B8"
+kind = "single"
+band = "junior"
+tags = ["law"]
+text = "?"
+options = ["a", "a", "c"]
+answer = "A"
+explain = "e"
+source = "s"`, "quizzes/bad.toml: question B8: option \"a\" twice"},
+		{"duplicate id", good, "quizzes/bad.toml: question G1: duplicate id (first in quizzes/a.toml)"},
+		{"true/false with three options", `[[q]]
+id = "B9"
+kind = "truefalse"
+band = "primary"
+tags = ["law"]
+text = "?"
+options = ["对", "错", "不知道"]
+answer = "T"
+explain = "e"
+source = "s"`, "quizzes/bad.toml: question B9: a true/false question needs exactly two options"},
+		{"answer letter out of range", `[[q]]
+id = "B10"
+kind = "multiple"
+band = "senior"
+tags = ["law"]
+text = "?"
+options = ["a", "b", "c"]
+answer = "AD"
+explain = "e"
+source = "s"`, "quizzes/bad.toml: question B10: the right answer is not one of the options"},
+	}
+	for _, tt := range tests {
+		_, err := loadBank(fstest.MapFS{"quizzes/a.toml": {Data: []byte(good)}, "quizzes/bad.toml": {Data: []byte(tt.file)}})
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: loadBank() = %v, want %q", tt.name, err, tt.want)
+		}
+	}
+	if _, err := loadBank(fstest.MapFS{"quizzes/a.toml": {Data: []byte(good)}}); err != nil {
+		t.Errorf("a good bank: %v", err)
+	}
+}
+
+func TestEmbeddedBankAndLessons(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d lessons, %d questions", len(c.Lessons), len(c.Bank.All))
+	for _, band := range []string{"primary", "junior", "senior"} {
+		if len(c.Bank.Pick(band, nil)) < 10 {
+			t.Errorf("band %s has fewer than 10 questions", band)
+		}
+	}
+	for _, tag := range c.Bank.Tags() {
+		if !c.IDs["zh-CN"]["QuizTag_"+tag] {
+			t.Errorf("tag %s has no name in the catalogue", tag)
+		}
+	}
+}

@@ -136,6 +136,23 @@ var routeRoles = map[string][]string{
 	"POST /association/opportunities/{id}/attendance": {"coordinator"},
 	"POST /association/opportunities/{id}/hours":      {"coordinator"},
 	"GET /association/reports":                        {"coordinator"},
+	// quizzes and lessons
+	"GET /lessons":                                  {public},
+	"GET /lessons/{slug}":                           {public},
+	"POST /quizzes/{assignment}/start":              {"student"},
+	"GET /attempts/{attempt}":                       {"student"},
+	"POST /attempts/{attempt}/save":                 {"student"},
+	"POST /attempts/{attempt}/submit":               {"student"},
+	"GET /school/quizzes":                           {"teacher"},
+	"GET /school/quizzes/new":                       {"teacher"},
+	"POST /school/quizzes/new":                      {"teacher"},
+	"GET /school/quizzes/{quiz}":                    {"teacher"},
+	"POST /school/quizzes/{quiz}/assign":            {"teacher"},
+	"GET /school/classes/{id}/quizzes":              {"teacher"},
+	"GET /school/classes/{id}/quizzes/{assignment}": {"teacher"},
+	"GET /admin/quizzes":                            {"admin"},
+	"POST /admin/quizzes":                           {"admin"},
+	"GET /district/quizzes":                         {"district"},
 }
 
 var allRoles = []string{"", "admin", "district", "teacher", "coordinator", "volunteer", "student"}
@@ -189,6 +206,7 @@ func mustFixtures(t *testing.T, e *testEnv) fixtures {
 	// A published record of the teacher's school with a photo whose faces may be shown.
 	f["aid"], f["fid"] = activityFixture(t, e, teacher.SchoolID)
 	mustVolunteerFixtures(t, e, f)
+	quizFixtures(t, e, f)
 	return f
 }
 

@@ -43,5 +43,9 @@ func (s *Server) join(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) studentHome(w http.ResponseWriter, r *http.Request) error {
-	return s.page(w, r, views.StudentHome(who(r).Student))
+	tasks, err := s.studentTasks(r)
+	if err != nil {
+		return err
+	}
+	return s.page(w, r, views.StudentHome(who(r).Student, tasks))
 }

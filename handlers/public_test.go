@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"math"
 	"net/http"
 	"net/url"
@@ -243,12 +244,14 @@ func recount(t *testing.T, e *testEnv, year int) map[string]any {
 	if enrolled > 0 {
 		rate = math.Round(float64(registered)/float64(enrolled)*1000) / 1000
 	}
-	return map[string]any{
+	m := map[string]any{
 		"school_year": float64(year), "schools": float64(len(schools)), "students_enrolled": float64(enrolled),
 		"students_registered": float64(registered), "registration_rate": rate, "demonstration_schools": byLevel,
 		"associations": float64(len(assocs)), "volunteers": float64(active),
 		"volunteer_hours": recountVolunteerHours(t, e, year),
 	}
+	maps.Copy(m, quizRecount(t, e, year))
+	return m
 }
 
 func TestStatsAPI(t *testing.T) {

@@ -136,6 +136,7 @@ func (s *Server) routes() chi.Router {
 	s.associationRoutes(r)
 	s.activityRoutes(r)
 	s.volunteerRoutes(r)
+	s.quizRoutes(r)
 	return r
 }
 

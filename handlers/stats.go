@@ -14,17 +14,20 @@ import (
 // counts and fractions only, never a person's data. Fields of features still to come
 // (the ten activities, quizzes, volunteer hours, base visits) join it with them.
 type Stats struct {
-	SchoolYear           int         `json:"school_year"`
-	Schools              int         `json:"schools"`
-	StudentsEnrolled     int         `json:"students_enrolled"`
-	StudentsRegistered   int         `json:"students_registered"`
-	RegistrationRate     float64     `json:"registration_rate"`
-	TenOnes              []TenOne    `json:"ten_ones"`
-	SchoolsAllTen        int         `json:"schools_all_ten"`
-	DemonstrationSchools DemoByLevel `json:"demonstration_schools"`
-	Associations         int         `json:"associations"`
-	Volunteers           int         `json:"volunteers"`
-	VolunteerHours       float64     `json:"volunteer_hours"`
+	SchoolYear            int         `json:"school_year"`
+	Schools               int         `json:"schools"`
+	StudentsEnrolled      int         `json:"students_enrolled"`
+	StudentsRegistered    int         `json:"students_registered"`
+	RegistrationRate      float64     `json:"registration_rate"`
+	TenOnes               []TenOne    `json:"ten_ones"`
+	SchoolsAllTen         int         `json:"schools_all_ten"`
+	DemonstrationSchools  DemoByLevel `json:"demonstration_schools"`
+	QuizAttempts          int         `json:"quiz_attempts"`
+	AwarenessRate         float64     `json:"awareness_rate"`
+	AwarenessRateVerified float64     `json:"awareness_rate_verified"`
+	Associations          int         `json:"associations"`
+	Volunteers            int         `json:"volunteers"`
+	VolunteerHours        float64     `json:"volunteer_hours"`
 }
 
 // TenOne is the city's coverage of one of the ten activities: schools with at least one
@@ -81,6 +84,15 @@ func (s *Server) apiStats(w http.ResponseWriter, r *http.Request) error {
 	for _, t := range c.Totals {
 		st.TenOnes = append(st.TenOnes, TenOne{Key: t.Type.Key, Name: t.Type.Name, SchoolsDone: t.SchoolsDone, Coverage: rate(t.SchoolsDone, t.Applicable)})
 	}
+	if st.QuizAttempts, err = s.store.QuizAttemptCount(r.Context(), year); err != nil {
+		return err
+	}
+	aw, err := s.store.CityAwareness(r.Context(), year)
+	if err != nil {
+		return err
+	}
+	st.AwarenessRate = rate(aw.Aware, aw.Students)
+	st.AwarenessRateVerified = rate(aw.VerifiedAware, aw.VerifiedStudents)
 	w.Header().Set("Cache-Control", "public, max-age=60")
 	return writeJSON(w, http.StatusOK, st)
 }

@@ -205,6 +205,9 @@ func Demo(ctx context.Context, s *store.Store, now time.Time) ([]Account, error)
 	if err := g.activities(ctx, s, schools, classes); err != nil {
 		return nil, fmt.Errorf("activities: %w", err)
 	}
+	if err := quizzes(ctx, s, now, schools, classes); err != nil {
+		return nil, fmt.Errorf("quizzes: %w", err)
+	}
 	return accounts, g.volunteerService(ctx, s, districts, schools, assocs, users)
 }
 

@@ -1,0 +1,363 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/jinducity/portal"
+)
+
+// Errors of taking a quiz, with messages for the student.
+var (
+	ErrQuizClosed       = portal.Errorf(portal.EFORBIDDEN, "QuizErrClosed")
+	ErrAlreadySubmitted = portal.Errorf(portal.ECONFLICT, "QuizErrAlreadySubmitted")
+	ErrTimeUp           = portal.Errorf(portal.ECONFLICT, "QuizErrTimeUp")
+	ErrNotInAttempt     = portal.Errorf(portal.EINVALID, "QuizErrNotInAttempt")
+)
+
+// Drawer draws the questions of a new attempt of a quiz.
+type Drawer func(q *portal.Quiz) []portal.Item
+
+// StartAttempt starts a student's attempt at an assignment, or returns the one that is
+// open (resumed is true). A knowledge, pre- or post-test already submitted is returned
+// as it is: it cannot be taken twice. The assignment must be one the student's class
+// sees and be open now. The server keeps the start time; the deadline is the time limit
+// later, or the assignment's close if sooner.
+func (s *Store) StartAttempt(ctx context.Context, st *portal.Student, assignmentID int64, draw Drawer, device, ip string) (att *portal.Attempt, resumed bool, err error) {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		a, err := scanAssignment(tx.QueryRowContext(ctx, `SELECT `+assignmentColumns+assignmentFrom+` WHERE as1.id = ?`, assignmentID))
+		if err != nil || !sees(a, st.ClassID, st.Grade, st.SchoolYear) {
+			return portal.Errorf(portal.ENOTFOUND, "ErrNotFound")
+		}
+		var id int64
+		err = tx.QueryRowContext(ctx, `SELECT id FROM quiz_attempts WHERE assignment_id = ? AND student_id = ?
+			AND (submitted_at IS NULL OR kind <> 'practice') ORDER BY id DESC LIMIT 1`, assignmentID, st.ID).Scan(&id)
+		if err == nil {
+			att, err = s.attempt(ctx, tx, id)
+			resumed = true
+			return err
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		now := s.now()
+		if !a.Open(now) {
+			return ErrQuizClosed
+		}
+		items := draw(a.Quiz)
+		if len(items) == 0 {
+			return portal.Errorf(portal.EINTERNAL, "ErrInternal")
+		}
+		deadline := now.Add(time.Duration(a.Quiz.TimeLimit) * time.Minute)
+		if a.ClosesAt.Before(deadline) {
+			deadline = a.ClosesAt
+		}
+		js, _ := json.Marshal(items)
+		res, err := tx.ExecContext(ctx, `INSERT INTO quiz_attempts (assignment_id, quiz_id, kind, student_id, class_id, school_id,
+			school_year, items, started_at, deadline, max_score, device, ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			a.ID, a.QuizID, string(a.Quiz.Kind), st.ID, st.ClassID, st.SchoolID, st.SchoolYear, string(js), now.UTC(),
+			deadline.UTC(), len(items), device, ip)
+		if err != nil {
+			return err
+		}
+		id, _ = res.LastInsertId()
+		att, err = s.attempt(ctx, tx, id)
+		return err
+	})
+	return att, resumed, err
+}
+
+const attemptColumns = `t.id, t.assignment_id, t.quiz_id, t.kind, t.student_id, t.class_id, t.school_id, t.school_year, t.items,
+	t.started_at, t.deadline, t.submitted_at, COALESCE(t.score, 0), t.max_score, t.flags, q.title, q.pass_mark, st.name, st.number`
+
+const attemptFrom = ` FROM quiz_attempts t JOIN quizzes q ON q.id = t.quiz_id JOIN students st ON st.id = t.student_id`
+
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func scanAttempt(row interface{ Scan(...any) error }) (*portal.Attempt, error) {
+	var a portal.Attempt
+	var items string
+	var submitted sql.NullTime
+	if err := row.Scan(&a.ID, &a.AssignmentID, &a.QuizID, &a.Kind, &a.StudentID, &a.ClassID, &a.SchoolID, &a.SchoolYear,
+		&items, &a.StartedAt, &a.Deadline, &submitted, &a.Score, &a.MaxScore, &a.Flags, &a.QuizTitle, &a.PassMark,
+		&a.StudentName, &a.Number); err != nil {
+		return nil, err
+	}
+	if submitted.Valid {
+		a.SubmittedAt = submitted.Time
+	}
+	if err := json.Unmarshal([]byte(items), &a.Items); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// attempt reads an attempt with its answers.
+func (s *Store) attempt(ctx context.Context, q querier, id int64) (*portal.Attempt, error) {
+	a, err := scanAttempt(q.QueryRowContext(ctx, `SELECT `+attemptColumns+attemptFrom+` WHERE t.id = ?`, id))
+	if err != nil {
+		return nil, notFound(err)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT question_id, choice, correct FROM quiz_answers WHERE attempt_id = ?`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	a.Answers = map[string][]int{}
+	a.Right = map[string]bool{}
+	for rows.Next() {
+		var qid, choice string
+		var correct sql.NullBool
+		if err := rows.Scan(&qid, &choice, &correct); err != nil {
+			return nil, err
+		}
+		if choice != "" {
+			a.Answers[qid] = portal.DecodeChoice(choice)
+		}
+		a.Right[qid] = correct.Valid && correct.Bool
+	}
+	return a, rows.Err()
+}
+
+// GetAttempt returns a student's own attempt; another student's is not found.
+func (s *Store) GetAttempt(ctx context.Context, studentID, id int64) (*portal.Attempt, error) {
+	a, err := s.attempt(ctx, s.read, id)
+	if err != nil {
+		return nil, err
+	}
+	if a.StudentID != studentID {
+		return nil, portal.Errorf(portal.ENOTFOUND, "ErrNotFound")
+	}
+	return a, nil
+}
+
+// SchoolAttempt returns an attempt of a student of the school; others are not found.
+func (s *Store) SchoolAttempt(ctx context.Context, schoolID, id int64) (*portal.Attempt, error) {
+	a, err := s.attempt(ctx, s.read, id)
+	if err != nil {
+		return nil, err
+	}
+	if a.SchoolID != schoolID {
+		return nil, portal.Errorf(portal.ENOTFOUND, "ErrNotFound")
+	}
+	return a, nil
+}
+
+// checkAnswers refuses answers to questions that are not in the attempt.
+func checkAnswers(a *portal.Attempt, answers map[string][]int) error {
+	in := map[string]bool{}
+	for _, it := range a.Items {
+		in[it.Q] = true
+	}
+	for q := range answers {
+		if !in[q] {
+			return ErrNotInAttempt
+		}
+	}
+	return nil
+}
+
+func upsertAnswers(ctx context.Context, tx *sql.Tx, id int64, answers map[string][]int) error {
+	for q, c := range answers {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO quiz_answers (attempt_id, question_id, choice) VALUES (?, ?, ?)
+			ON CONFLICT (attempt_id, question_id) DO UPDATE SET choice = excluded.choice`, id, q, portal.EncodeChoice(c)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SaveAnswers keeps a student's answers as they go (original option indices by question
+// ID). Saving after submission or after the deadline changes nothing and says so.
+func (s *Store) SaveAnswers(ctx context.Context, studentID, id int64, answers map[string][]int) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		a, err := s.attempt(ctx, tx, id)
+		if err != nil || a.StudentID != studentID {
+			return portal.Errorf(portal.ENOTFOUND, "ErrNotFound")
+		}
+		if a.Submitted() {
+			return ErrAlreadySubmitted
+		}
+		if s.now().After(a.Deadline.Add(portal.SubmitGrace)) {
+			return ErrTimeUp
+		}
+		if err := checkAnswers(a, answers); err != nil {
+			return err
+		}
+		return upsertAnswers(ctx, tx, id, answers)
+	})
+}
+
+// SubmitResult says how a submission went.
+type SubmitResult struct {
+	Attempt *portal.Attempt
+	// Late is set when the time was up: the answers saved before the deadline were
+	// scored and the ones sent with the submission were not.
+	Late bool
+}
+
+// SubmitAttempt scores and closes a student's attempt in one short transaction, exactly
+// once: the closing UPDATE only applies while submitted_at is NULL, so a second submit,
+// a replay or a double click returns ErrAlreadySubmitted and changes nothing. After the
+// deadline (plus SubmitGrace) the answers sent are ignored and the ones saved before
+// count. Fields other than the answers (a time, a score) are never read.
+func (s *Store) SubmitAttempt(ctx context.Context, studentID, id int64, answers map[string][]int, bank map[string]*portal.Question) (SubmitResult, error) {
+	var res SubmitResult
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		a, err := s.attempt(ctx, tx, id)
+		if err != nil || a.StudentID != studentID {
+			return portal.Errorf(portal.ENOTFOUND, "ErrNotFound")
+		}
+		if a.Submitted() {
+			res.Attempt = a
+			return ErrAlreadySubmitted
+		}
+		if err := checkAnswers(a, answers); err != nil {
+			return err
+		}
+		now := s.now()
+		if now.After(a.Deadline.Add(portal.SubmitGrace)) {
+			res.Late = true
+			now = a.Deadline
+		} else {
+			if err := upsertAnswers(ctx, tx, id, answers); err != nil {
+				return err
+			}
+			for q, c := range answers {
+				a.Answers[q] = c
+			}
+		}
+		if err := s.finish(ctx, tx, a, now, bank); err != nil {
+			return err
+		}
+		res.Attempt, err = s.attempt(ctx, tx, id)
+		return err
+	})
+	return res, err
+}
+
+// finish scores a loaded attempt, records per question whether it was right, raises the
+// flags and closes it. It fails with ErrAlreadySubmitted when the attempt was closed in
+// the meantime.
+func (s *Store) finish(ctx context.Context, tx *sql.Tx, a *portal.Attempt, at time.Time, bank map[string]*portal.Question) error {
+	score, right := portal.Score(bank, a.Items, a.Answers)
+	for i, it := range a.Items {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO quiz_answers (attempt_id, question_id, choice, correct) VALUES (?, ?, '', ?)
+			ON CONFLICT (attempt_id, question_id) DO UPDATE SET correct = excluded.correct`, a.ID, it.Q, right[i]); err != nil {
+			return err
+		}
+	}
+	flags := 0
+	if portal.TooFast(a.StartedAt, at, len(a.Items)) {
+		flags |= portal.FlagFast
+	}
+	sheet := ""
+	if score < len(a.Items) {
+		// Identical sheets with the same mistakes are the sign of copying; identical
+		// perfect sheets are what students who know the answers write.
+		sheet = portal.SheetKey(a.Items, a.Answers)
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE quiz_attempts SET submitted_at = ?, score = ?, flags = flags | ?, sheet = ?
+		WHERE id = ? AND submitted_at IS NULL`, at.UTC(), score, flags, sheet, a.ID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrAlreadySubmitted
+	}
+	if sheet != "" {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM quiz_attempts WHERE assignment_id = ? AND class_id = ? AND sheet = ?`,
+			a.AssignmentID, a.ClassID, sheet).Scan(&n); err != nil {
+			return err
+		}
+		if n >= portal.IdenticalSheets {
+			if _, err := tx.ExecContext(ctx, `UPDATE quiz_attempts SET flags = flags | ? WHERE assignment_id = ? AND class_id = ?
+				AND sheet = ?`, portal.FlagIdentical, a.AssignmentID, a.ClassID, sheet); err != nil {
+				return err
+			}
+		}
+	}
+	var device string
+	if err := tx.QueryRowContext(ctx, `SELECT device FROM quiz_attempts WHERE id = ?`, a.ID).Scan(&device); err != nil {
+		return err
+	}
+	if device != "" {
+		from, to := a.StartedAt.Add(-portal.DeviceWindow).UTC(), a.StartedAt.Add(portal.DeviceWindow).UTC()
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(DISTINCT student_id) FROM quiz_attempts WHERE device = ?
+			AND started_at BETWEEN ? AND ?`, device, from, to).Scan(&n); err != nil {
+			return err
+		}
+		if n >= portal.DeviceStudents {
+			if _, err := tx.ExecContext(ctx, `UPDATE quiz_attempts SET flags = flags | ? WHERE device = ?
+				AND started_at BETWEEN ? AND ?`, portal.FlagDevice, device, from, to); err != nil {
+				return err
+			}
+		}
+	}
+	return s.audit(ctx, tx, portal.StudentActor(a.StudentID), "quiz.submit", "attempt", a.ID, "")
+}
+
+// FinishExpired closes the open attempts of a class whose time is up, scoring the
+// answers saved before the deadline. It writes only when there is something to close.
+func (s *Store) FinishExpired(ctx context.Context, classID int64, bank map[string]*portal.Question) error {
+	cutoff := s.now().Add(-portal.SubmitGrace).UTC()
+	rows, err := s.read.QueryContext(ctx, `SELECT id FROM quiz_attempts WHERE class_id = ? AND submitted_at IS NULL
+		AND deadline < ?`, classID, cutoff)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if len(ids) == 0 {
+		return nil
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, id := range ids {
+			a, err := s.attempt(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			if a.Submitted() {
+				continue
+			}
+			if err := s.finish(ctx, tx, a, a.Deadline, bank); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// StudentAttempts returns a student's attempts, newest first.
+func (s *Store) StudentAttempts(ctx context.Context, studentID int64) ([]portal.Attempt, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+attemptColumns+attemptFrom+` WHERE t.student_id = ?
+		ORDER BY t.started_at DESC, t.id DESC`, studentID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []portal.Attempt
+	for rows.Next() {
+		a, err := scanAttempt(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *a)
+	}
+	return out, rows.Err()
+}

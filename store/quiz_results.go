@@ -1,0 +1,174 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/jinducity/portal"
+)
+
+// ClassResults reads an assignment's results in a class from the attempts of that class
+// and assignment (indexed), the students of the class and the answers of those attempts.
+func (s *Store) ClassResults(ctx context.Context, assignmentID, classID int64) (*portal.ClassResults, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT st.id, st.name, st.number, COALESCE(t.id, 0), t.submitted_at IS NOT NULL,
+		COALESCE(t.score, 0), COALESCE(t.max_score, 0), COALESCE(t.flags, 0), t.started_at, t.submitted_at
+		FROM students st LEFT JOIN quiz_attempts t ON t.id = (SELECT id FROM quiz_attempts x
+			WHERE x.assignment_id = ? AND x.student_id = st.id ORDER BY x.submitted_at IS NULL, x.submitted_at DESC LIMIT 1)
+		WHERE st.class_id = ? ORDER BY LENGTH(st.number), st.number`, assignmentID, classID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	res := &portal.ClassResults{}
+	for rows.Next() {
+		var r portal.ResultRow
+		var started, submitted sql.NullTime
+		if err := rows.Scan(&r.StudentID, &r.Name, &r.Number, &r.AttemptID, &r.Submitted, &r.Score, &r.Max, &r.Flags,
+			&started, &submitted); err != nil {
+			return nil, err
+		}
+		r.StartedAt, r.SubmittedAt = started.Time, submitted.Time
+		if r.Submitted {
+			res.Submitted++
+			p := r.Percent()
+			switch {
+			case p < 60:
+				res.Buckets[0]++
+			case p < 70:
+				res.Buckets[1]++
+			case p < 80:
+				res.Buckets[2]++
+			case p < 90:
+				res.Buckets[3]++
+			default:
+				res.Buckets[4]++
+			}
+			aware := portal.Aware(r.Score, r.Max)
+			res.Awareness.Students++
+			if aware {
+				res.Awareness.Aware++
+			}
+			if r.Flags == 0 {
+				res.Awareness.VerifiedStudents++
+				if aware {
+					res.Awareness.VerifiedAware++
+				}
+			}
+		}
+		res.Rows = append(res.Rows, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	items, err := s.read.QueryContext(ctx, `SELECT a.question_id, COUNT(*), SUM(a.correct) FROM quiz_attempts t
+		JOIN quiz_answers a ON a.attempt_id = t.id
+		WHERE t.class_id = ? AND t.assignment_id = ? AND t.submitted_at IS NOT NULL
+		GROUP BY a.question_id ORDER BY SUM(a.correct) * 1.0 / COUNT(*), a.question_id`, classID, assignmentID)
+	if err != nil {
+		return nil, err
+	}
+	defer items.Close()
+	for items.Next() {
+		var it portal.ItemStat
+		if err := items.Scan(&it.QuestionID, &it.Answered, &it.Right); err != nil {
+			return nil, err
+		}
+		res.Items = append(res.Items, it)
+	}
+	return res, items.Err()
+}
+
+// ClassGains returns the pre/post gains of a class, one per post-test it took.
+func (s *Store) ClassGains(ctx context.Context, classID int64) ([]portal.Gain, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT qpre.title, qpost.title, COUNT(*),
+		AVG(pre.score * 100.0 / pre.max_score), AVG(post.score * 100.0 / post.max_score)
+		FROM quiz_attempts post JOIN quizzes qpost ON qpost.id = post.quiz_id AND qpost.kind = 'post'
+		JOIN quizzes qpre ON qpre.id = qpost.pair_id
+		JOIN quiz_attempts pre ON pre.quiz_id = qpre.id AND pre.student_id = post.student_id AND pre.submitted_at IS NOT NULL
+		WHERE post.class_id = ? AND post.submitted_at IS NOT NULL
+		GROUP BY qpost.id ORDER BY qpost.created_at`, classID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []portal.Gain
+	for rows.Next() {
+		var g portal.Gain
+		if err := rows.Scan(&g.PreTitle, &g.PostTitle, &g.Students, &g.Pre, &g.Post); err != nil {
+			return nil, err
+		}
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+// awarenessSQL finds each student's latest submitted knowledge-test attempt of a school
+// year (all attempts, and unflagged attempts only) and counts students and those whose
+// latest score is at least 80 % of the maximum, by group.
+const awarenessSQL = `WITH l AS (
+		SELECT %[1]s AS g, score, max_score,
+			ROW_NUMBER() OVER (PARTITION BY student_id ORDER BY submitted_at DESC, id DESC) AS rn
+		FROM quiz_attempts t WHERE school_year = ? AND kind = 'knowledge' AND submitted_at IS NOT NULL %[2]s
+	), v AS (
+		SELECT %[1]s AS g, score, max_score,
+			ROW_NUMBER() OVER (PARTITION BY student_id ORDER BY submitted_at DESC, id DESC) AS rn
+		FROM quiz_attempts t WHERE school_year = ? AND kind = 'knowledge' AND submitted_at IS NOT NULL AND flags = 0 %[2]s
+	)
+	SELECT g, 0, COUNT(*), SUM(score * 5 >= max_score * 4) FROM l WHERE rn = 1 GROUP BY g
+	UNION ALL
+	SELECT g, 1, COUNT(*), SUM(score * 5 >= max_score * 4) FROM v WHERE rn = 1 GROUP BY g`
+
+func (s *Store) awareness(ctx context.Context, group, where string, year int, args ...any) (map[int64]portal.Awareness, error) {
+	q := fmt.Sprintf(awarenessSQL, group, where)
+	all := append([]any{year}, args...)
+	all = append(all, year)
+	all = append(all, args...)
+	rows, err := s.read.QueryContext(ctx, q, all...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]portal.Awareness{}
+	for rows.Next() {
+		var g int64
+		var verified bool
+		var n, aware int
+		if err := rows.Scan(&g, &verified, &n, &aware); err != nil {
+			return nil, err
+		}
+		a := out[g]
+		if verified {
+			a.VerifiedStudents, a.VerifiedAware = n, aware
+		} else {
+			a.Students, a.Aware = n, aware
+		}
+		out[g] = a
+	}
+	return out, rows.Err()
+}
+
+// CityAwareness returns the city's awareness figure of a school year, as the stats API
+// defines it.
+func (s *Store) CityAwareness(ctx context.Context, year int) (portal.Awareness, error) {
+	m, err := s.awareness(ctx, "0", "", year)
+	return m[0], err
+}
+
+// SchoolAwareness returns the awareness figure of each school of a school year.
+func (s *Store) SchoolAwareness(ctx context.Context, year int) (map[int64]portal.Awareness, error) {
+	return s.awareness(ctx, "school_id", "", year)
+}
+
+// ClassAwareness returns the awareness figure of each class of a school in a school year.
+func (s *Store) ClassAwareness(ctx context.Context, schoolID int64, year int) (map[int64]portal.Awareness, error) {
+	return s.awareness(ctx, "class_id", "AND school_id = ?", year, schoolID)
+}
+
+// QuizAttemptCount returns the submitted attempts of a school year.
+func (s *Store) QuizAttemptCount(ctx context.Context, year int) (int, error) {
+	var n int
+	err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM quiz_attempts WHERE school_year = ? AND submitted_at IS NOT NULL`,
+		year).Scan(&n)
+	return n, err
+}

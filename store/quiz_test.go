@@ -1,0 +1,180 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/jinducity/portal"
+	"github.com/jinducity/portal/store"
+)
+
+// quizWorld is a hand-built school with classes, students and a knowledge test.
+type quizWorld struct {
+	s       *store.Store
+	school  *portal.School
+	classes []*portal.Class
+	ids     map[int64][]int64
+	test    *portal.Assignment
+	quizzes []*portal.Quiz
+	as      []*portal.Assignment
+}
+
+func mustQuizWorld(t testing.TB, s *store.Store, school *portal.School, sizes ...int) *quizWorld {
+	t.Helper()
+	ctx := context.Background()
+	w := &quizWorld{s: s, school: school}
+	var students []portal.Student
+	for i, n := range sizes {
+		c := &portal.Class{SchoolID: school.ID, SchoolYear: portal.SchoolYear(now), Grade: 7, Name: fmt.Sprintf("初一（%d）班", i+1)}
+		if err := s.CreateClass(ctx, portal.SystemActor, c); err != nil {
+			t.Fatal(err)
+		}
+		w.classes = append(w.classes, c)
+		for k := range n {
+			students = append(students, portal.Student{ClassID: c.ID, Name: "学生", Number: fmt.Sprint(k + 1)})
+		}
+	}
+	if err := s.BulkJoinStudents(ctx, portal.SystemActor, students); err != nil {
+		t.Fatal(err)
+	}
+	ids, err := s.StudentIDsByClass(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.ids = ids
+	q := &portal.Quiz{Title: "测试", Kind: portal.QuizKnowledge, Band: "junior", Questions: 10, TimeLimit: 15, PassMark: 80}
+	w.quizzes = []*portal.Quiz{q}
+	w.test = &portal.Assignment{Quiz: q, Band: "junior", SchoolYear: portal.SchoolYear(now), OpensAt: now.AddDate(0, 0, -10),
+		ClosesAt: now.AddDate(0, 0, 10)}
+	w.as = []*portal.Assignment{w.test}
+	return w
+}
+
+func (w *quizWorld) attempt(class int, student int, score, flags int, at time.Time) *store.SeedAttempt {
+	c := w.classes[class]
+	items := make([]portal.Item, 10)
+	for i := range items {
+		items[i] = portal.Item{Q: fmt.Sprintf("J%03d", i+1), Perm: []int{0, 1, 2, 3}}
+	}
+	return &store.SeedAttempt{Assignment: w.test, Attempt: portal.Attempt{Kind: portal.QuizKnowledge,
+		StudentID: w.ids[c.ID][student], ClassID: c.ID, SchoolID: w.school.ID, SchoolYear: c.SchoolYear, Items: items,
+		StartedAt: at, Deadline: at.Add(15 * time.Minute), SubmittedAt: at.Add(5 * time.Minute), Score: score, Flags: flags}}
+}
+
+// TestAwarenessRate checks the contract's definition on a hand-built set: the latest
+// attempt counts, not the best; flagged attempts drop out of the verified figure only;
+// groups under five are not shown.
+func TestAwarenessRate(t *testing.T) {
+	s, _ := mustStore(t)
+	ctx := context.Background()
+	w := mustQuizWorld(t, s, mustSchool(t, s, "知晓率中学"), 6, 3)
+	day := now.AddDate(0, 0, -5)
+	atts := []*store.SeedAttempt{
+		// Class 1, six students.
+		w.attempt(0, 0, 9, 0, day),                                             // aware
+		w.attempt(0, 1, 10, 0, day), w.attempt(0, 1, 5, 0, day.Add(time.Hour)), // latest 5: not aware
+		w.attempt(0, 2, 4, 0, day), w.attempt(0, 2, 8, 0, day.Add(time.Hour)), // latest 8: aware (80 %)
+		w.attempt(0, 3, 10, portal.FlagFast, day), // aware, flagged
+		w.attempt(0, 4, 7, 0, day),                // not aware
+		// student 5 of class 1 did not take it
+		// Class 2, three students: too few to show on its own.
+		w.attempt(1, 0, 10, 0, day), w.attempt(1, 1, 2, 0, day),
+		w.attempt(1, 2, 9, 0, day), w.attempt(1, 2, 10, portal.FlagIdentical, day.Add(time.Hour)), // verified: the earlier one
+	}
+	// A knowledge test is taken once per assignment; the later attempts go through a
+	// second assignment of the same quiz.
+	second := &portal.Assignment{Quiz: w.quizzes[0], Band: "junior", SchoolYear: w.test.SchoolYear, OpensAt: w.test.OpensAt,
+		ClosesAt: w.test.ClosesAt}
+	for _, a := range atts {
+		if a.StartedAt.After(day) {
+			a.Assignment = second
+		}
+	}
+	if err := s.BulkQuizzes(ctx, portal.SystemActor, w.quizzes, nil, append(w.as, second), atts); err != nil {
+		t.Fatal(err)
+	}
+	city, err := s.CityAwareness(ctx, portal.SchoolYear(now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// All: students 0,1,2,3,4 of class 1 and 0,1,2 of class 2 = 8; aware: 0,2,3 + 0,2 = 5.
+	// Verified: class 1 without student 3 (only attempt flagged) = 4 students, aware 0,2 = 2;
+	// class 2: 3 students, student 2's latest unflagged attempt is 9 → aware 0,2 = 2.
+	want := portal.Awareness{Students: 8, Aware: 5, VerifiedStudents: 7, VerifiedAware: 4}
+	if city != want {
+		t.Errorf("CityAwareness = %+v, want %+v", city, want)
+	}
+	byClass, err := s.ClassAwareness(ctx, w.school.ID, portal.SchoolYear(now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := byClass[w.classes[0].ID]; !a.Shown() || a.Students != 5 || a.Aware != 3 {
+		t.Errorf("class 1 = %+v, want 5 students, 3 aware, shown", a)
+	}
+	if a := byClass[w.classes[1].ID]; a.Shown() {
+		t.Errorf("class 2 (%d students) is shown; groups under %d are not", a.Students, portal.MinGroup)
+	}
+	n, err := s.QuizAttemptCount(ctx, portal.SchoolYear(now))
+	if err != nil || n != len(atts) {
+		t.Errorf("QuizAttemptCount = %d, %v, want %d", n, err, len(atts))
+	}
+	if n, _ := s.QuizAttemptCount(ctx, portal.SchoolYear(now)-1); n != 0 {
+		t.Errorf("last year's attempts = %d, want 0", n)
+	}
+}
+
+// BenchmarkClassResults reads the teacher's view of one class of 1,000 students who all
+// took the test, with answers for item analysis.
+func BenchmarkClassResults(b *testing.B) {
+	s, _ := mustStoreB(b)
+	ctx := context.Background()
+	w := mustQuizWorld(b, s, mustSchoolB(b, s), 1000)
+	var atts []*store.SeedAttempt
+	for i := range 1000 {
+		a := w.attempt(0, i, i%11, 0, now.AddDate(0, 0, -1))
+		a.Answers, a.Right = map[string][]int{}, map[string]bool{}
+		for k, it := range a.Items {
+			a.Answers[it.Q] = []int{k % 4}
+			a.Right[it.Q] = k < a.Score
+		}
+		atts = append(atts, a)
+	}
+	if err := s.BulkQuizzes(ctx, portal.SystemActor, w.quizzes, nil, w.as, atts); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		res, err := s.ClassResults(ctx, w.test.ID, w.classes[0].ID)
+		if err != nil || res.Submitted != 1000 || len(res.Items) != 10 {
+			b.Fatalf("ClassResults = %d submitted, %d items, %v", res.Submitted, len(res.Items), err)
+		}
+	}
+}
+
+func mustStoreB(b *testing.B) (*store.Store, string) {
+	b.Helper()
+	path := filepath.Join(b.TempDir(), "portal.db")
+	s, err := store.Open(context.Background(), path, store.Options{Now: func() time.Time { return now }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	return s, path
+}
+
+func mustSchoolB(b *testing.B, s *store.Store) *portal.School {
+	b.Helper()
+	ctx := context.Background()
+	d := &portal.District{Name: "测试区"}
+	if err := s.CreateDistrict(ctx, portal.SystemActor, d); err != nil {
+		b.Fatal(err)
+	}
+	sc := &portal.School{DistrictID: d.ID, Name: "基准中学", Stage: portal.StageJunior, Enrolment: 2000, HasGraduating: true}
+	if err := s.CreateSchool(ctx, portal.SystemActor, sc); err != nil {
+		b.Fatal(err)
+	}
+	return sc
+}
