@@ -122,19 +122,21 @@ func ConvertPhoto(data []byte) (*Photo, error) {
 	if err != nil {
 		return nil, ErrPhotoBroken
 	}
-	full, w, h, err := scaleJPEG(img, FullSide, 85)
+	o := exifOrientation(data)
+	full, w, h, err := scaleJPEG(img, FullSide, 85, o)
 	if err != nil {
 		return nil, err
 	}
-	thumb, _, _, err := scaleJPEG(img, ThumbSide, 75)
+	thumb, _, _, err := scaleJPEG(img, ThumbSide, 75, o)
 	if err != nil {
 		return nil, err
 	}
 	return &Photo{Full: full, Thumb: thumb, Width: w, Height: h}, nil
 }
 
-// scaleJPEG draws img on white, scaled down to fit side × side, and encodes it as JPEG.
-func scaleJPEG(img image.Image, side, quality int) ([]byte, int, int, error) {
+// scaleJPEG draws img on white, scaled down to fit side × side, turns it upright as the
+// EXIF orientation o says, and encodes it as JPEG.
+func scaleJPEG(img image.Image, side, quality, o int) ([]byte, int, int, error) {
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
 	if w > side || h > side {
@@ -147,6 +149,8 @@ func scaleJPEG(img image.Image, side, quality int) ([]byte, int, int, error) {
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))
 	draw.Draw(dst, dst.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
 	draw.ApproxBiLinear.Scale(dst, dst.Bounds(), img, b, draw.Over, nil)
+	dst = orient(dst, o)
+	w, h = dst.Bounds().Dx(), dst.Bounds().Dy()
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, dst, &jpeg.Options{Quality: quality}); err != nil {
 		return nil, 0, 0, err

@@ -33,7 +33,7 @@ var demoImages = sync.OnceValue(func() map[string][]byte {
 		var buf bytes.Buffer
 		jpeg.Encode(&buf, img, &jpeg.Options{Quality: 85})
 		out[DemoName(i, false)] = buf.Bytes()
-		thumb, _, _, _ := scaleJPEG(img, ThumbSide/2, 75)
+		thumb, _, _, _ := scaleJPEG(img, ThumbSide/2, 75, 1)
 		out[DemoName(i, true)] = thumb
 	}
 	return out
