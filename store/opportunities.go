@@ -121,6 +121,14 @@ func (s *Store) CreateOpportunity(ctx context.Context, a portal.Actor, o *portal
 		return f
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
+		// The city admin picks the association; one that does not exist is the field's problem.
+		var known int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM associations WHERE id = ?`, o.AssociationID).Scan(&known); err != nil {
+			return err
+		}
+		if known == 0 {
+			return portal.FieldErrors{"association_id": portal.Msg("ErrChoose")}
+		}
 		if requestID > 0 {
 			var assoc, school int64
 			var status, key string
