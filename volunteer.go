@@ -195,9 +195,13 @@ type Opportunity struct {
 // MaxOpportunityHours bounds one opportunity's length: services are a day at most.
 const MaxOpportunityHours = 12
 
-// Validate checks an opportunity as a coordinator enters it; now is the current time.
+// Validate checks an opportunity as a coordinator (or the city admin, who picks the
+// association) enters it; now is the current time.
 func (o *Opportunity) Validate(now time.Time) FieldErrors {
 	f := FieldErrors{}
+	if o.AssociationID <= 0 {
+		f.AddID("association_id", "ErrChoose")
+	}
 	o.Title = strings.TrimSpace(o.Title)
 	o.Description = strings.TrimSpace(o.Description)
 	o.Place = strings.TrimSpace(o.Place)

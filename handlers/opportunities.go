@@ -38,6 +38,7 @@ func (s *Server) volunteerRoutes(r chi.Router) {
 	r.Route("/city/volunteers", func(r chi.Router) {
 		r.Use(s.requireRole(string(portal.RoleAdmin)))
 		r.Get("/", s.h(s.cityVolunteers))
+		s.cityOpportunityPages(r)
 	})
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
 	"github.com/jinducity/portal"
+	"github.com/jinducity/portal/store"
 	"github.com/jinducity/portal/views"
 	qrcode "github.com/skip2/go-qrcode"
 )
@@ -103,7 +104,7 @@ func opportunityForm(o *portal.Opportunity, requestID int64) *views.Form {
 	if o.CityWide {
 		city = "1"
 	}
-	return &views.Form{Values: map[string]string{"title": o.Title, "description": o.Description, "place": o.Place,
+	return &views.Form{Values: map[string]string{"association_id": idString(o.AssociationID), "title": o.Title, "description": o.Description, "place": o.Place,
 		"starts_at": localValue(o.StartsAt), "ends_at": localValue(o.EndsAt), "deadline": localValue(o.Deadline),
 		"capacity": cap, "skills": portal.JoinSkills(o.Skills), "city_wide": city, "request": idString(requestID)}}
 }
@@ -111,7 +112,7 @@ func opportunityForm(o *portal.Opportunity, requestID int64) *views.Form {
 func opportunityFromForm(r *http.Request) (*portal.Opportunity, *views.Form) {
 	r.ParseForm()
 	capacity, _ := strconv.Atoi(strings.TrimSpace(r.PostFormValue("capacity")))
-	o := &portal.Opportunity{Title: r.PostFormValue("title"), Description: r.PostFormValue("description"),
+	o := &portal.Opportunity{AssociationID: formID(r, "association_id"), Title: r.PostFormValue("title"), Description: r.PostFormValue("description"),
 		Place: r.PostFormValue("place"), StartsAt: parseLocal(r.PostFormValue("starts_at")), EndsAt: parseLocal(r.PostFormValue("ends_at")),
 		Deadline: parseLocal(r.PostFormValue("deadline")), Capacity: capacity, Skills: skillsOf(r), CityWide: r.PostFormValue("city_wide") == "1"}
 	form := opportunityForm(o, formID(r, "request"))
@@ -119,6 +120,37 @@ func opportunityFromForm(r *http.Request) (*portal.Opportunity, *views.Form) {
 		form.Values[k] = r.PostFormValue(k)
 	}
 	return o, form
+}
+
+// oppScope is whose opportunities the viewer runs: the coordinator's association, or
+// any association for the city admin.
+func oppScope(r *http.Request) int64 {
+	if who(r).role() == string(portal.RoleAdmin) {
+		return store.AnyAssociation
+	}
+	return who(r).User.AssociationID
+}
+
+// oppSaved is where a saved opportunity leads: the coordinator's page of it, or the
+// city's list of opportunities.
+func oppSaved(r *http.Request, id int64) string {
+	if oppScope(r) == store.AnyAssociation {
+		return views.CityOpportunitiesURL
+	}
+	return views.ManageURL(id)
+}
+
+// oppFormView returns the opportunity form of the viewer: the city admin picks the
+// association of a new one.
+func (s *Server) oppFormView(r *http.Request, id int64, req *portal.VolunteerRequest) (func(*views.Form) templ.Component, error) {
+	var assocs []portal.Association
+	if oppScope(r) == store.AnyAssociation && id == 0 {
+		var err error
+		if assocs, err = s.store.ListAssociations(r.Context()); err != nil {
+			return nil, err
+		}
+	}
+	return func(f *views.Form) templ.Component { return views.OpportunityForm(id, req, assocs, f) }, nil
 }
 
 // newOpportunity offers the form, filled from a school's request when one is named.
@@ -130,11 +162,11 @@ func (s *Server) newOpportunity(w http.ResponseWriter, r *http.Request) error {
 		if req, err = s.store.GetRequest(r.Context(), id); err != nil {
 			return err
 		}
-		if req.AssociationID != who(r).User.AssociationID {
+		if scope := oppScope(r); scope != store.AnyAssociation && req.AssociationID != scope {
 			return errNotFound
 		}
 		start := time.Date(req.PreferredDate.Year(), req.PreferredDate.Month(), req.PreferredDate.Day(), 9, 0, 0, 0, portal.CST)
-		o = &portal.Opportunity{Title: req.Topic + "：" + req.SchoolName, Description: req.Details, Place: req.SchoolName,
+		o = &portal.Opportunity{AssociationID: req.AssociationID, Title: req.Topic + "：" + req.SchoolName, Description: req.Details, Place: req.SchoolName,
 			StartsAt: start, EndsAt: start.Add(2 * time.Hour), Deadline: start.Add(-24 * time.Hour), Capacity: req.Volunteers,
 			Skills: []portal.Skill{portal.SkillLecturing}}
 	}
@@ -142,35 +174,47 @@ func (s *Server) newOpportunity(w http.ResponseWriter, r *http.Request) error {
 	if req != nil {
 		id = req.ID
 	}
-	return s.page(w, r, views.OpportunityForm(0, req, opportunityForm(o, id)))
+	view, err := s.oppFormView(r, 0, req)
+	if err != nil {
+		return err
+	}
+	return s.page(w, r, view(opportunityForm(o, id)))
 }
 
+// createOpportunity adds an opportunity to the coordinator's association, or to the one
+// the city admin picked.
 func (s *Server) createOpportunity(w http.ResponseWriter, r *http.Request) error {
 	o, form := opportunityFromForm(r)
-	o.AssociationID = who(r).User.AssociationID
+	if scope := oppScope(r); scope != store.AnyAssociation {
+		o.AssociationID = scope
+	}
 	reqID := formID(r, "request")
 	if err := s.store.CreateOpportunity(r.Context(), who(r).actor(), o, reqID); err != nil {
 		var req *portal.VolunteerRequest
 		if reqID > 0 {
 			req, _ = s.store.GetRequest(r.Context(), reqID)
 		}
+		view, verr := s.oppFormView(r, 0, req)
+		if verr != nil {
+			return verr
+		}
 		if m, ok := refusal(err); ok {
 			form.Message = m.ID
-			return s.render(w, r, http.StatusConflict, views.OpportunityForm(0, req, form))
+			return s.render(w, r, http.StatusConflict, view(form))
 		}
-		return s.formError(w, r, err, form, func(f *views.Form) templ.Component { return views.OpportunityForm(0, req, f) })
+		return s.formError(w, r, err, form, view)
 	}
-	return s.redirect(w, r, views.ManageURL(o.ID), "Saved")
+	return s.redirect(w, r, oppSaved(r, o.ID), "Saved")
 }
 
-// ownOpp returns an opportunity of the coordinator's association; another association's
-// is refused.
+// ownOpp returns an opportunity the viewer runs: one of the coordinator's association
+// (another association's is refused), or any for the city admin.
 func (s *Server) ownOpp(r *http.Request) (*portal.Opportunity, error) {
 	o, err := s.opportunityByID(r)
 	if err != nil {
 		return nil, err
 	}
-	if o.AssociationID != who(r).User.AssociationID {
+	if scope := oppScope(r); scope != store.AnyAssociation && o.AssociationID != scope {
 		return nil, portal.Errorf(portal.EFORBIDDEN, "VolErrOtherAssociation")
 	}
 	return o, nil
@@ -199,7 +243,11 @@ func (s *Server) editOpportunity(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.page(w, r, views.OpportunityForm(o.ID, nil, opportunityForm(o, 0)))
+	view, err := s.oppFormView(r, o.ID, nil)
+	if err != nil {
+		return err
+	}
+	return s.page(w, r, view(opportunityForm(o, 0)))
 }
 
 func (s *Server) saveOpportunity(w http.ResponseWriter, r *http.Request) error {
@@ -210,13 +258,17 @@ func (s *Server) saveOpportunity(w http.ResponseWriter, r *http.Request) error {
 	o, form := opportunityFromForm(r)
 	o.ID, o.AssociationID = old.ID, old.AssociationID
 	if err := s.store.MoveOpportunity(r.Context(), who(r).actor(), o); err != nil {
+		view, verr := s.oppFormView(r, o.ID, nil)
+		if verr != nil {
+			return verr
+		}
 		if m, ok := refusal(err); ok {
 			form.Message = m.ID
-			return s.render(w, r, http.StatusConflict, views.OpportunityForm(o.ID, nil, form))
+			return s.render(w, r, http.StatusConflict, view(form))
 		}
-		return s.formError(w, r, err, form, func(f *views.Form) templ.Component { return views.OpportunityForm(o.ID, nil, f) })
+		return s.formError(w, r, err, form, view)
 	}
-	return s.redirect(w, r, views.ManageURL(o.ID), "Saved")
+	return s.redirect(w, r, oppSaved(r, o.ID), "Saved")
 }
 
 // manageAction runs one of the coordinator's actions on their opportunity and answers

@@ -121,6 +121,14 @@ func (s *Store) CreateOpportunity(ctx context.Context, a portal.Actor, o *portal
 		return f
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
+		// The city admin picks the association; one that does not exist is the field's problem.
+		var known int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM associations WHERE id = ?`, o.AssociationID).Scan(&known); err != nil {
+			return err
+		}
+		if known == 0 {
+			return portal.FieldErrors{"association_id": portal.Msg("ErrChoose")}
+		}
 		if requestID > 0 {
 			var assoc, school int64
 			var status, key string
@@ -159,7 +167,8 @@ func (s *Store) CreateOpportunity(ctx context.Context, a portal.Actor, o *portal
 }
 
 // MoveOpportunity changes an opportunity's place and time; everyone signed up or waiting
-// is told on their home page. Overlaps the move creates are the volunteers' to resolve.
+// is told on their home page. Overlaps the move creates for those already confirmed are
+// theirs to resolve; a waiting volunteer it would double-book is not moved up.
 func (s *Store) MoveOpportunity(ctx context.Context, a portal.Actor, o *portal.Opportunity) error {
 	if f := o.Validate(s.now()); len(f) > 0 {
 		return f
@@ -318,6 +327,9 @@ func (s *Store) CancelSignup(ctx context.Context, a portal.Actor, oppID, userID 
 }
 
 // promote moves the first on the waiting list up while the opportunity has free places.
+// A waiting volunteer whose place would overlap another of their confirmed places (a
+// move can make two sign-ups overlap) is passed over and stays waiting: no one is
+// booked twice at the same time.
 func (s *Store) promote(ctx context.Context, tx *sql.Tx, oppID int64) error {
 	var capacity, taken int
 	if err := tx.QueryRowContext(ctx, `SELECT capacity, (SELECT COUNT(*) FROM signups WHERE opportunity_id = o.id AND status = 'confirmed')
@@ -328,8 +340,11 @@ func (s *Store) promote(ctx context.Context, tx *sql.Tx, oppID int64) error {
 	}
 	for ; taken < capacity; taken++ {
 		var id, user int64
-		err := tx.QueryRowContext(ctx, `SELECT id, user_id FROM signups WHERE opportunity_id = ? AND status = 'waitlisted'
-			ORDER BY seq LIMIT 1`, oppID).Scan(&id, &user)
+		err := tx.QueryRowContext(ctx, `SELECT x.id, x.user_id FROM signups x JOIN opportunities o ON o.id = x.opportunity_id
+			WHERE x.opportunity_id = ? AND x.status = 'waitlisted' AND NOT EXISTS (SELECT 1 FROM signups y
+				JOIN opportunities p ON p.id = y.opportunity_id WHERE y.user_id = x.user_id AND y.status = 'confirmed'
+				AND p.status = 'open' AND p.id <> o.id AND p.starts_at < o.ends_at AND o.starts_at < p.ends_at)
+			ORDER BY x.seq LIMIT 1`, oppID).Scan(&id, &user)
 		if err == sql.ErrNoRows {
 			return nil
 		} else if err != nil {
