@@ -160,6 +160,15 @@ var QuizKinds = []QuizKind{QuizKnowledge, QuizPractice, QuizPre, QuizPost}
 // Valid reports whether k is a known kind.
 func (k QuizKind) Valid() bool { return slices.Contains(QuizKinds, k) }
 
+// CountsForAwareness reports whether attempts of the kind count for the awareness rate:
+// knowledge tests only, never practice.
+func (k QuizKind) CountsForAwareness() bool { return k == QuizKnowledge }
+
+// InstantFeedback reports whether a student sees right or wrong and the explanation of
+// a question as soon as they answer it: in practice only. Knowledge tests, pre- and
+// post-tests reveal nothing before submission.
+func (k QuizKind) InstantFeedback() bool { return k == QuizPractice }
+
 // Quiz is a quiz definition: questions are drawn from the bank by band and tags.
 type Quiz struct {
 	ID        int64

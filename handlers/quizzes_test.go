@@ -108,13 +108,12 @@ func TestQuizNoAnswerKeyBeforeSubmission(t *testing.T) {
 	loc, page := takeQuiz(t, e, c)
 	answers := sheet(t, page)
 	save := c.post(loc+"/save", answers)
-	saveHX := func() *response {
-		req, _ := http.NewRequest(http.MethodPost, e.Srv.URL+loc+"/save", strings.NewReader(answers.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Sec-Fetch-Site", "same-origin")
-		req.Header.Set("HX-Request", "true")
-		return c.do(req)
-	}()
+	// A forged request to check every question, as practice does, reveals nothing either.
+	forged := url.Values{"check": answers["q"]}
+	for k, v := range answers {
+		forged[k] = v
+	}
+	saveHX := c.postHX(loc+"/save", forged)
 	again := c.get(loc)
 	for name, r := range map[string]*response{"home": home, "attempt": page, "save": save, "htmx save": saveHX, "reload": again} {
 		for _, q := range cnt.Bank.All {
@@ -133,6 +132,17 @@ func TestQuizNoAnswerKeyBeforeSubmission(t *testing.T) {
 	result := c.get(loc)
 	if n := result.Doc(t).Find(".explanation").Length(); n != len(answers["q"]) {
 		t.Errorf("explanations after submission = %d, want %d", n, len(answers["q"]))
+	}
+	// Practice is the one kind that answers at once: the same forged save of a practice
+	// attempt brings each question's explanation (TestQuizPracticeInstantFeedback has more).
+	ploc, ppage := startQuiz(t, e, c, practiceAssignment(t, e).ID)
+	pforged := sheet(t, ppage)
+	pforged["check"] = pforged["q"]
+	psave := c.postHX(ploc+"/save", pforged)
+	for _, q := range pforged["q"] {
+		if got := strings.TrimSpace(psave.Doc(t).Find("#fb-" + q + " .explanation").Text()); got != cnt.Bank.ByID[q].Explanation {
+			t.Errorf("practice save: explanation of %s = %q, want %q", q, got, cnt.Bank.ByID[q].Explanation)
+		}
 	}
 }
 
