@@ -34,6 +34,7 @@ func (s *Server) quizRoutes(r chi.Router) {
 	teacher.Post("/school/quizzes/{quiz}/assign", s.h(s.schoolQuizAssign))
 	teacher.Get("/school/classes/{id}/quizzes", s.h(s.classQuizzes))
 	teacher.Get("/school/classes/{id}/quizzes/{assignment}", s.h(s.classResults))
+	teacher.Get("/school/classes/{id}/quizzes/{assignment}/students/{sid}", s.h(s.classSheet))
 
 	r.With(s.requireRole(string(portal.RoleAdmin))).Get("/admin/quizzes", s.h(s.adminQuizzes))
 	r.With(s.requireRole(string(portal.RoleAdmin))).Post("/admin/quizzes", s.h(s.adminQuizPublish))

@@ -70,6 +70,21 @@ func quizFixtures(t *testing.T, e *testEnv, f fixtures) {
 		t.Fatal(err)
 	}
 	f["attempt"] = itoa(int(att.ID))
+	// The throwaway class's student has handed the same test in: their answer sheet is
+	// what the class's teachers may open.
+	sid, err := e.Store.GetStudent(ctx, mustInt64(t, f["sid"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	satt, _, err := e.Store.StartAttempt(ctx, sid, a.ID, func(q *portal.Quiz) []portal.Item {
+		return portal.Draw(testRand(), c.Bank.Pick(q.Band, q.Tags), q.Questions)
+	}, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Store.SubmitAttempt(ctx, sid.ID, satt.ID, nil, c.Bank.ByID); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // takeQuiz has a student start the city-wide junior test and returns the attempt page.

@@ -19,6 +19,11 @@ func AttemptURL(id int64) string { return "/attempts/" + strconv.FormatInt(id, 1
 // SchoolQuizURL returns the address of a quiz for teachers.
 func SchoolQuizURL(id int64) string { return "/school/quizzes/" + strconv.FormatInt(id, 10) }
 
+// ClassSheetURL returns the address of a student's answer sheet at an assignment in a class.
+func ClassSheetURL(classID, assignmentID, studentID int64) string {
+	return ClassResultsURL(classID, assignmentID) + "/students/" + strconv.FormatInt(studentID, 10)
+}
+
 // ClassQuizzesURL returns the address of a class's quizzes for teachers.
 func ClassQuizzesURL(classID int64) string { return ClassURL(classID) + "/quizzes" }
 
