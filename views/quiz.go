@@ -203,6 +203,15 @@ type AwarenessGroup struct {
 	Awareness portal.Awareness
 }
 
+// suppressGroups says which groups' figures a table hides.
+func suppressGroups(groups []AwarenessGroup) (all, verified []bool) {
+	aw := make([]portal.Awareness, len(groups))
+	for i, g := range groups {
+		aw[i] = g.Awareness
+	}
+	return portal.SuppressGroups(aw)
+}
+
 // CityQuizzes is the city office's quiz page.
 type CityQuizzes struct {
 	Year   int
