@@ -160,6 +160,15 @@ var QuizKinds = []QuizKind{QuizKnowledge, QuizPractice, QuizPre, QuizPost}
 // Valid reports whether k is a known kind.
 func (k QuizKind) Valid() bool { return slices.Contains(QuizKinds, k) }
 
+// CountsForAwareness reports whether attempts of the kind count for the awareness rate:
+// knowledge tests only, never practice.
+func (k QuizKind) CountsForAwareness() bool { return k == QuizKnowledge }
+
+// InstantFeedback reports whether a student sees right or wrong and the explanation of
+// a question as soon as they answer it: in practice only. Knowledge tests, pre- and
+// post-tests reveal nothing before submission.
+func (k QuizKind) InstantFeedback() bool { return k == QuizPractice }
+
 // Quiz is a quiz definition: questions are drawn from the bank by band and tags.
 type Quiz struct {
 	ID        int64
@@ -449,6 +458,47 @@ type Awareness struct {
 
 // Shown reports whether the group is large enough to show.
 func (a Awareness) Shown() bool { return a.Students >= MinGroup }
+
+// Suppress returns which groups of a table shown beside its total must be hidden: every
+// group under MinGroup, and, when the groups hidden add up to fewer than MinGroup
+// students (but some), the smallest group shown as well; otherwise the total minus the
+// groups shown would give the small group's figure away.
+func Suppress(counts []int) []bool { return suppress(counts, nil) }
+
+func suppress(counts []int, forced []bool) []bool {
+	hide := make([]bool, len(counts))
+	hidden := 0
+	for i, n := range counts {
+		if n < MinGroup || forced != nil && forced[i] {
+			hide[i] = true
+			hidden += n
+		}
+	}
+	if hidden > 0 && hidden < MinGroup {
+		next := -1
+		for i, n := range counts {
+			if !hide[i] && (next < 0 || n < counts[next]) {
+				next = i
+			}
+		}
+		if next >= 0 {
+			hide[next] = true
+		}
+	}
+	return hide
+}
+
+// SuppressGroups applies Suppress to a table of awareness figures: to the figure over all
+// attempts, and to the one over unflagged attempts, which is hidden too wherever the
+// first is.
+func SuppressGroups(groups []Awareness) (all, verified []bool) {
+	s, v := make([]int, len(groups)), make([]int, len(groups))
+	for i, g := range groups {
+		s[i], v[i] = g.Students, g.VerifiedStudents
+	}
+	all = suppress(s, nil)
+	return all, suppress(v, all)
+}
 
 // Lesson is a lesson of the embedded content, rendered to HTML once at start.
 type Lesson struct {

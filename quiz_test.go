@@ -146,3 +146,35 @@ func BenchmarkScore(b *testing.B) {
 		portal.Score(bank, items, answers)
 	}
 }
+
+func TestSuppress(t *testing.T) {
+	for _, tc := range []struct {
+		counts []int
+		want   []bool
+	}{
+		{[]int{12, 30, 8}, []bool{false, false, false}},
+		// One school of 4 beside the total: the smallest other one goes too.
+		{[]int{4, 6, 30}, []bool{true, true, false}},
+		// An empty group gives nothing away and hides nothing else.
+		{[]int{0, 6, 30}, []bool{true, false, false}},
+		// Two small groups of 3 add up to 6: their figure together is no single small group.
+		{[]int{3, 3, 30}, []bool{true, true, false}},
+		{[]int{2, 2, 30, 9}, []bool{true, true, false, true}},
+		{[]int{4}, []bool{true}},
+	} {
+		if got := portal.Suppress(tc.counts); !slices.Equal(got, tc.want) {
+			t.Errorf("Suppress(%v) = %v, want %v", tc.counts, got, tc.want)
+		}
+	}
+	all, verified := portal.SuppressGroups([]portal.Awareness{
+		{Students: 4, VerifiedStudents: 4}, {Students: 20, VerifiedStudents: 18}, {Students: 9, VerifiedStudents: 9},
+		{Students: 30, VerifiedStudents: 3},
+	})
+	if want := []bool{true, false, true, false}; !slices.Equal(all, want) {
+		t.Errorf("SuppressGroups all = %v, want %v", all, want)
+	}
+	// Verified: 4 (hidden with its group) + 9 (hidden with its group) + 3 = 16 hidden: enough.
+	if want := []bool{true, false, true, true}; !slices.Equal(verified, want) {
+		t.Errorf("SuppressGroups verified = %v, want %v", verified, want)
+	}
+}

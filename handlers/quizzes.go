@@ -34,6 +34,7 @@ func (s *Server) quizRoutes(r chi.Router) {
 	teacher.Post("/school/quizzes/{quiz}/assign", s.h(s.schoolQuizAssign))
 	teacher.Get("/school/classes/{id}/quizzes", s.h(s.classQuizzes))
 	teacher.Get("/school/classes/{id}/quizzes/{assignment}", s.h(s.classResults))
+	teacher.Get("/school/classes/{id}/quizzes/{assignment}/students/{sid}", s.h(s.classSheet))
 
 	r.With(s.requireRole(string(portal.RoleAdmin))).Get("/admin/quizzes", s.h(s.adminQuizzes))
 	r.With(s.requireRole(string(portal.RoleAdmin))).Post("/admin/quizzes", s.h(s.adminQuizPublish))
@@ -204,7 +205,15 @@ func (s *Server) attemptSave(w http.ResponseWriter, r *http.Request) error {
 	if r.Header.Get("HX-Request") == "" {
 		return s.redirect(w, r, views.AttemptURL(a.ID), msg)
 	}
-	return s.page(w, r, views.QuizSaveStatus(msg, s.now()))
+	var fb []views.Feedback
+	if msg == "QuizSaved" && a.Kind.InstantFeedback() {
+		// Practice answers right away; views.FeedbackOf gives nothing for a test.
+		for q, c := range answers {
+			a.Answers[q] = c
+		}
+		fb = views.FeedbackOf(a, s.cfg.Content.Bank.ByID, r.PostForm["check"])
+	}
+	return s.page(w, r, views.QuizSaveStatus(msg, s.now(), fb))
 }
 
 // attemptSubmit scores and closes the attempt once. A second submit, a replay or a

@@ -211,22 +211,11 @@ func (s *Server) classQuizzes(w http.ResponseWriter, r *http.Request) error {
 // classResults is an assignment's results in a class: who has not taken it, the score
 // distribution, item analysis, flagged attempts and the awareness figure twice.
 func (s *Server) classResults(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.schoolClass(r)
-	if err != nil {
-		return err
-	}
-	aid, err := pathID(r, "assignment")
+	c, a, err := s.classAssignment(r)
 	if err != nil {
 		return err
 	}
 	ctx := r.Context()
-	a, err := s.store.GetAssignment(ctx, aid)
-	if err != nil {
-		return err
-	}
-	if !(a.ClassID == c.ID || a.ClassID == 0 && a.SchoolYear == c.SchoolYear && a.Band == portal.Band(c.Grade)) {
-		return errNotFound
-	}
 	if err := s.store.FinishExpired(ctx, c.ID, s.cfg.Content.Bank.ByID); err != nil {
 		return err
 	}
@@ -235,4 +224,44 @@ func (s *Server) classResults(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.page(w, r, views.ClassResults(c, a, res, s.cfg.Content.Bank.ByID))
+}
+
+// classAssignment returns the class of the teacher's school and the assignment named in
+// the URL, when the class sees that assignment; anything else is 404.
+func (s *Server) classAssignment(r *http.Request) (*portal.Class, *portal.Assignment, error) {
+	c, err := s.schoolClass(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	aid, err := pathID(r, "assignment")
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := s.store.GetAssignment(r.Context(), aid)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !(a.ClassID == c.ID || a.ClassID == 0 && a.SchoolYear == c.SchoolYear && a.Band == portal.Band(c.Grade)) {
+		return nil, nil, errNotFound
+	}
+	return c, a, nil
+}
+
+// classSheet shows a teacher of the student's school one student's submitted answer
+// sheet: each question, the student's answer, the right answer and the explanation.
+// A student of another class, or one who has not handed in, is 404.
+func (s *Server) classSheet(w http.ResponseWriter, r *http.Request) error {
+	c, a, err := s.classAssignment(r)
+	if err != nil {
+		return err
+	}
+	sid, err := pathID(r, "sid")
+	if err != nil {
+		return err
+	}
+	att, err := s.store.ClassSheet(r.Context(), a.ID, c.ID, sid)
+	if err != nil {
+		return err
+	}
+	return s.page(w, r, views.ClassSheet(c, a, views.ResultOf(att, s.cfg.Content.Bank.ByID)))
 }

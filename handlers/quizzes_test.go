@@ -70,6 +70,21 @@ func quizFixtures(t *testing.T, e *testEnv, f fixtures) {
 		t.Fatal(err)
 	}
 	f["attempt"] = itoa(int(att.ID))
+	// The throwaway class's student has handed the same test in: their answer sheet is
+	// what the class's teachers may open.
+	sid, err := e.Store.GetStudent(ctx, mustInt64(t, f["sid"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	satt, _, err := e.Store.StartAttempt(ctx, sid, a.ID, func(q *portal.Quiz) []portal.Item {
+		return portal.Draw(testRand(), c.Bank.Pick(q.Band, q.Tags), q.Questions)
+	}, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Store.SubmitAttempt(ctx, sid.ID, satt.ID, nil, c.Bank.ByID); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // takeQuiz has a student start the city-wide junior test and returns the attempt page.
@@ -108,13 +123,12 @@ func TestQuizNoAnswerKeyBeforeSubmission(t *testing.T) {
 	loc, page := takeQuiz(t, e, c)
 	answers := sheet(t, page)
 	save := c.post(loc+"/save", answers)
-	saveHX := func() *response {
-		req, _ := http.NewRequest(http.MethodPost, e.Srv.URL+loc+"/save", strings.NewReader(answers.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Sec-Fetch-Site", "same-origin")
-		req.Header.Set("HX-Request", "true")
-		return c.do(req)
-	}()
+	// A forged request to check every question, as practice does, reveals nothing either.
+	forged := url.Values{"check": answers["q"]}
+	for k, v := range answers {
+		forged[k] = v
+	}
+	saveHX := c.postHX(loc+"/save", forged)
 	again := c.get(loc)
 	for name, r := range map[string]*response{"home": home, "attempt": page, "save": save, "htmx save": saveHX, "reload": again} {
 		for _, q := range cnt.Bank.All {
@@ -133,6 +147,17 @@ func TestQuizNoAnswerKeyBeforeSubmission(t *testing.T) {
 	result := c.get(loc)
 	if n := result.Doc(t).Find(".explanation").Length(); n != len(answers["q"]) {
 		t.Errorf("explanations after submission = %d, want %d", n, len(answers["q"]))
+	}
+	// Practice is the one kind that answers at once: the same forged save of a practice
+	// attempt brings each question's explanation (TestQuizPracticeInstantFeedback has more).
+	ploc, ppage := startQuiz(t, e, c, practiceAssignment(t, e).ID)
+	pforged := sheet(t, ppage)
+	pforged["check"] = pforged["q"]
+	psave := c.postHX(ploc+"/save", pforged)
+	for _, q := range pforged["q"] {
+		if got := strings.TrimSpace(psave.Doc(t).Find("#fb-" + q + " .explanation").Text()); got != cnt.Bank.ByID[q].Explanation {
+			t.Errorf("practice save: explanation of %s = %q, want %q", q, got, cnt.Bank.ByID[q].Explanation)
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/jinducity/portal"
@@ -171,4 +172,19 @@ func (s *Store) QuizAttemptCount(ctx context.Context, year int) (int, error) {
 	err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM quiz_attempts WHERE school_year = ? AND submitted_at IS NOT NULL`,
 		year).Scan(&n)
 	return n, err
+}
+
+// ClassSheet returns a student's latest submitted attempt at an assignment in a class,
+// with the answers, for the class's teachers; a student of another class, or one who
+// has not handed in, is not found.
+func (s *Store) ClassSheet(ctx context.Context, assignmentID, classID, studentID int64) (*portal.Attempt, error) {
+	var id int64
+	err := s.read.QueryRowContext(ctx, `SELECT id FROM quiz_attempts WHERE class_id = ? AND assignment_id = ? AND student_id = ?
+		AND submitted_at IS NOT NULL ORDER BY submitted_at DESC, id DESC LIMIT 1`, classID, assignmentID, studentID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, portal.Errorf(portal.ENOTFOUND, "ErrNotFound")
+	} else if err != nil {
+		return nil, err
+	}
+	return s.attempt(ctx, s.read, id)
 }

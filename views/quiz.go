@@ -19,6 +19,11 @@ func AttemptURL(id int64) string { return "/attempts/" + strconv.FormatInt(id, 1
 // SchoolQuizURL returns the address of a quiz for teachers.
 func SchoolQuizURL(id int64) string { return "/school/quizzes/" + strconv.FormatInt(id, 10) }
 
+// ClassSheetURL returns the address of a student's answer sheet at an assignment in a class.
+func ClassSheetURL(classID, assignmentID, studentID int64) string {
+	return ClassResultsURL(classID, assignmentID) + "/students/" + strconv.FormatInt(studentID, 10)
+}
+
 // ClassQuizzesURL returns the address of a class's quizzes for teachers.
 func ClassQuizzesURL(classID int64) string { return ClassURL(classID) + "/quizzes" }
 
@@ -93,6 +98,47 @@ func ResultOf(a *portal.Attempt, bank map[string]*portal.Question) ResultView {
 	return v
 }
 
+// Feedback is the instant feedback on one question of a practice attempt. Show false
+// clears the question's feedback (not answered yet, or a multiple-choice question the
+// student has not asked to check).
+type Feedback struct {
+	QID         string
+	Kind        portal.QuestionKind
+	Show        bool
+	Right       bool
+	Chosen      []int // positions as shown
+	Correct     []int // positions as shown
+	Explanation string
+	Source      string
+}
+
+// FeedbackOf returns the instant feedback of a practice attempt, one per question, from
+// the answers saved so far: a single-choice or true/false question as soon as it is
+// answered, a multiple-choice question once the student has asked to check it (checked
+// names those), since its first tick is not yet an answer. Any other kind of attempt,
+// and a submitted one, gets nil: tests reveal nothing before submission.
+func FeedbackOf(a *portal.Attempt, bank map[string]*portal.Question, checked []string) []Feedback {
+	if !a.Kind.InstantFeedback() || a.Submitted() {
+		return nil
+	}
+	var out []Feedback
+	for _, it := range a.Items {
+		q := bank[it.Q]
+		if q == nil {
+			continue
+		}
+		f := Feedback{QID: q.ID, Kind: q.Kind}
+		choice := a.Answers[q.ID]
+		if len(choice) > 0 && (q.Kind != portal.MultipleChoice || slices.Contains(checked, q.ID)) {
+			f.Show, f.Right = true, q.Right(choice)
+			f.Chosen, f.Correct = it.Shown(choice), it.Shown(q.Answer)
+			f.Explanation, f.Source = q.Explanation, q.Source
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
 // Letter returns the letter of an option position: A, B, C…
 func Letter(i int) string { return string(rune('A' + i)) }
 
@@ -155,6 +201,15 @@ func PairOptions(ctx context.Context, pres []portal.Quiz) []Option {
 type AwarenessGroup struct {
 	Name      string
 	Awareness portal.Awareness
+}
+
+// suppressGroups says which groups' figures a table hides.
+func suppressGroups(groups []AwarenessGroup) (all, verified []bool) {
+	aw := make([]portal.Awareness, len(groups))
+	for i, g := range groups {
+		aw[i] = g.Awareness
+	}
+	return portal.SuppressGroups(aw)
 }
 
 // CityQuizzes is the city office's quiz page.

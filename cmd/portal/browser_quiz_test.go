@@ -1,6 +1,7 @@
 package main
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -33,6 +34,10 @@ func TestBrowserStudentTakesQuizOnPhone(t *testing.T) {
 		t.Fatalf("after starting: at %s", b.location())
 	}
 	b.checkA11y("quiz")
+	// The countdown shows the minutes and seconds left (every quiz is timed).
+	if cd := b.text("#countdown .countdown-time"); !regexp.MustCompile(`^\d\d:\d\d$`).MatchString(cd) || cd == "00:00" {
+		t.Errorf("countdown = %q, want the minutes and seconds left", cd)
+	}
 	// Answer each question with its first option; htmx saves as we go.
 	n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`(() => {
 		const sets = document.querySelectorAll("fieldset.question");
@@ -72,4 +77,46 @@ func TestBrowserStudentTakesQuizOnPhone(t *testing.T) {
 	}
 	b.checkA11y("class results")
 	b.shot("class-results")
+}
+
+// A student practises: each answer brings its verdict and explanation at once, and a
+// multiple-choice question its own once checked.
+func TestBrowserPracticeFeedback(t *testing.T) {
+	b := newBrowser(t, 375, 740, true)
+	b.visit("/join")
+	b.fill("code", "DEMO01")
+	b.fill("name", "林小练")
+	b.fill("number", "32")
+	b.submit(`form[action="/join"]`)
+	if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`(() => { [...document.querySelectorAll(".quiz-task")]
+		.find(li => li.textContent.includes("练习")).querySelector("form button").click(); return true; })()`)); err != nil {
+		t.Fatalf("no practice to start: %v", err)
+	}
+	b.do(chromedp.Sleep(300*time.Millisecond), chromedp.WaitVisible(chromedp.CSS(".quiz-form")))
+	n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`(() => {
+		const sets = document.querySelectorAll("fieldset.question");
+		sets.forEach(f => f.querySelector("input").click());
+		return sets.length; })()`))
+	if err != nil || n == 0 {
+		t.Fatalf("questions answered = %d, %v", n, err)
+	}
+	b.do(chromedp.Sleep(800 * time.Millisecond))
+	// Every question but the multiple-choice ones has its explanation now.
+	missing, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`[...document.querySelectorAll("fieldset.question")]
+		.filter(f => !f.querySelector(".check-answer") && !f.querySelector(".feedback .explanation")).length`))
+	if err != nil || missing != 0 {
+		t.Errorf("answered questions without feedback = %d, %v", missing, err)
+	}
+	mc, _ := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll(".check-answer:not([hidden])").length`))
+	if mc > 0 {
+		_, _ = chromedp.Run(b.ctx, chromedp.Evaluate[bool](`(() => { document.querySelector(".check-answer").click(); return true; })()`))
+		b.do(chromedp.Sleep(800 * time.Millisecond))
+		got, _ := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelector(".check-answer").closest("fieldset")
+			.querySelectorAll(".feedback .explanation").length`))
+		if got != 1 {
+			t.Errorf("checked multiple-choice question: explanations = %d, want 1", got)
+		}
+	}
+	b.checkA11y("practice with feedback")
+	b.shot("practice-feedback")
 }
