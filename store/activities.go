@@ -423,20 +423,7 @@ func (s *Store) ActivityCompletion(ctx context.Context, schoolYear int, district
 
 // ActivityYears returns the school years in which a school has records, newest first.
 func (s *Store) ActivityYears(ctx context.Context, schoolID int64) ([]int, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT DISTINCT school_year FROM activities WHERE school_id = ? ORDER BY school_year DESC`, schoolID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int
-	for rows.Next() {
-		var y int
-		if err := rows.Scan(&y); err != nil {
-			return nil, err
-		}
-		out = append(out, y)
-	}
-	return out, rows.Err()
+	return s.ints(ctx, `SELECT DISTINCT school_year FROM activities WHERE school_id = ? ORDER BY school_year DESC`, schoolID)
 }
 
 // insertActivity writes a record's row inside a transaction and sets its ID.

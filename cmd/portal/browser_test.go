@@ -40,30 +40,9 @@ func findChromium(t *testing.T) string {
 // given viewport.
 func newBrowser(t *testing.T, width, height int64, mobile bool) *browser {
 	t.Helper()
-	exe := findChromium(t)
+	findChromium(t) // skip before starting a portal for nothing
 	base, _, _ := startPortal(t, serveConfig{db: filepath.Join(t.TempDir(), "portal.db"), demo: true}, noEnv)
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-quic", true), chromedp.Flag("lang", "zh-CN"),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelTab := chromedp.NewContext(actx)
-	ctx, cancelTime := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(func() { cancelTime(); cancelTab(); cancelAlloc() })
-	var vp []chromedp.EmulateViewportOption
-	if mobile {
-		vp = append(vp, chromedp.EmulateMobile, chromedp.EmulateTouch)
-	}
-	dir := os.Getenv("PORTAL_SCREENSHOTS")
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	b := &browser{t: t, ctx: ctx, base: base, dir: dir}
-	b.do(chromedp.EmulateViewport(width, height, vp...))
-	return b
+	return browserOn(t, base, width, height, mobile)
 }
 
 func (b *browser) do(steps ...chromedp.Action[chromedp.Void]) {
