@@ -168,8 +168,8 @@ func (b *bench) scenarios() []scenario {
 	return []scenario{
 		{"static_ceiling", b.pages("static_ceiling", "/__ceiling", "", 64)},
 		{"home", b.pages("home", "/", "", 64)},
-		{"dashboard", b.pages("dashboard", "/admin", seed.CityAccounts.Admin, 16)},
-		{"school_page", b.pages("school_page", "/school", seed.CityAccounts.Teacher, 16)},
+		{"dashboard", b.pages("dashboard", "/admin/activities", seed.CityAccounts.Admin, 16)},
+		{"school_page", b.pages("school_page", "/school/activities/", seed.CityAccounts.Teacher, 16)},
 		{"insert_ceiling", b.insertCeiling(16)},
 	}
 }
