@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -30,7 +31,10 @@ type bench struct {
 	srv     *http.Server
 	base    string
 	dataset dataset
-	logf    func(string, ...any)
+	// volunteers is the number of volunteer accounts (vol00001…): the sign-up race uses up
+	// to 200 of them.
+	volunteers int
+	logf       func(string, ...any)
 }
 
 func newBench(ctx context.Context, src string, logf func(string, ...any)) (*bench, error) {
@@ -105,6 +109,7 @@ func newBench(ctx context.Context, src string, logf func(string, ...any)) (*benc
 		return nil, err
 	}
 	b.dataset = dataset{Schools: f.Schools, Students: f.StudentsRegistered}
+	b.volunteers = f.Volunteers
 	return b, nil
 }
 
@@ -171,6 +176,7 @@ func (b *bench) scenarios() []scenario {
 		{"dashboard", b.pages("dashboard", "/admin/activities", seed.CityAccounts.Admin, 16)},
 		{"school_page", b.pages("school_page", "/school/activities/", seed.CityAccounts.Teacher, 16)},
 		{"insert_ceiling", b.insertCeiling(16)},
+		{"signup_race", b.signupRace(min(200, b.volunteers))},
 	}
 }
 
@@ -204,4 +210,100 @@ func (b *bench) insertCeiling(n int) func(context.Context, time.Duration, time.D
 			return b.store.InsertCeiling(context.Background(), seq.Add(1))
 		}), nil
 	}
+}
+
+// raceResult is the sign-up race's line of the report.
+type raceResult struct {
+	Name       string `json:"name"`
+	Capacity   int    `json:"capacity"`
+	Attempts   int    `json:"attempts"`
+	Accepted   int    `json:"accepted"`
+	Waitlisted int    `json:"waitlisted"`
+	Errors     int64  `json:"errors"`
+}
+
+// signupRace logs n volunteers in, then has all of them sign up for the data set's
+// 30-place opportunity at the same instant, and reads back how many got a place.
+func (b *bench) signupRace(n int) func(context.Context, time.Duration, time.Duration) (any, error) {
+	return func(ctx context.Context, _, _ time.Duration) (any, error) {
+		opp, err := b.loadOpportunity()
+		if err != nil {
+			return nil, err
+		}
+		clients := make([]*http.Client, n)
+		errs := make(chan error, n)
+		sem := make(chan struct{}, 8)
+		for i := range clients {
+			go func(i int) {
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				c, err := b.login(fmt.Sprintf("vol%05d", i+1))
+				clients[i] = c
+				errs <- err
+			}(i)
+		}
+		for range clients {
+			if err := <-errs; err != nil {
+				return nil, err
+			}
+		}
+		var failed atomic.Int64
+		start := make(chan struct{})
+		done := make(chan struct{}, n)
+		for _, c := range clients {
+			go func(c *http.Client) {
+				defer func() { done <- struct{}{} }()
+				<-start
+				req, _ := http.NewRequest(http.MethodPost, fmt.Sprintf("%s/opportunities/%d/signup", b.base, opp.ID), nil)
+				res, err := c.Do(req)
+				if err != nil {
+					failed.Add(1)
+					return
+				}
+				io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				if res.StatusCode != http.StatusSeeOther {
+					failed.Add(1)
+				}
+			}(c)
+		}
+		close(start)
+		for range clients {
+			<-done
+		}
+		after, err := b.loadOpportunity()
+		if err != nil {
+			return nil, err
+		}
+		return raceResult{Name: "signup_race", Capacity: after.Capacity, Attempts: n, Accepted: after.SignedUp,
+			Waitlisted: after.Waitlisted, Errors: failed.Load()}, nil
+	}
+}
+
+// apiOpportunity is an entry of GET /api/v1/opportunities.
+type apiOpportunity struct {
+	ID         int64  `json:"id"`
+	Title      string `json:"title"`
+	Capacity   int    `json:"capacity"`
+	SignedUp   int    `json:"signed_up"`
+	Waitlisted int    `json:"waitlisted"`
+}
+
+// loadOpportunity finds the data set's load opportunity through the public API.
+func (b *bench) loadOpportunity() (*apiOpportunity, error) {
+	res, err := http.Get(b.base + "/api/v1/opportunities")
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	var list []apiOpportunity
+	if err := json.NewDecoder(res.Body).Decode(&list); err != nil {
+		return nil, err
+	}
+	for i := range list {
+		if list[i].Title == seed.DemoLoadTitle {
+			return &list[i], nil
+		}
+	}
+	return nil, fmt.Errorf("the data set has no opportunity %q", seed.DemoLoadTitle)
 }

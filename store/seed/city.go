@@ -141,6 +141,17 @@ func City(ctx context.Context, s *store.Store, now time.Time, size CitySize, see
 	}
 	progress(fmt.Sprintf("%d accounts", len(users)))
 
+	// The sign-up race's opportunity: 30 places a month ahead, open to every approved
+	// volunteer of the city.
+	loadStart := time.Date(now.Year(), now.Month(), now.Day(), 9, 0, 0, 0, portal.CST).AddDate(0, 0, 30)
+	load := &store.SeedOpportunity{Opportunity: portal.Opportunity{AssociationID: assocs[0].ID, Title: DemoLoadTitle,
+		Description: "请提前十分钟到场签到，穿着协会志愿者马甲。", Place: districts[0].Name + "市民广场",
+		StartsAt: loadStart, EndsAt: loadStart.Add(3 * time.Hour), Deadline: loadStart.AddDate(0, 0, -2),
+		Capacity: DemoLoadCapacity, Skills: []portal.Skill{portal.SkillPublicity}, CityWide: true, CreatedAt: now}}
+	if err := s.BulkSeedVolunteers(ctx, a, &store.SeedVolunteerData{Opportunities: []*store.SeedOpportunity{load}}); err != nil {
+		return fmt.Errorf("opportunities: %w", err)
+	}
+
 	classes := cityClasses(g, schools, size.Classes, start)
 	if err := s.BulkCreateClasses(ctx, a, classes); err != nil {
 		return fmt.Errorf("classes: %w", err)
