@@ -249,6 +249,7 @@ func recount(t *testing.T, e *testEnv, year int) map[string]any {
 		"students_registered": float64(registered), "registration_rate": rate, "demonstration_schools": byLevel,
 		"associations": float64(len(assocs)), "volunteers": float64(active),
 		"volunteer_hours": recountVolunteerHours(t, e, year),
+		"base_visits":     recountBaseVisits(t, e, schools, year),
 	}
 	maps.Copy(m, quizRecount(t, e, year))
 	return m
@@ -305,4 +306,22 @@ func TestStatsAPI(t *testing.T) {
 			t.Errorf("stats school_year=%s: body %q, want a JSON error", bad, res.Body)
 		}
 	}
+}
+
+// recountBaseVisits adds up the students of every base-visit record of the school year.
+func recountBaseVisits(t *testing.T, e *testEnv, schools []portal.School, year int) float64 {
+	t.Helper()
+	n := 0
+	for _, sc := range schools {
+		records, err := e.Store.ListActivities(context.Background(), sc.ID, year)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range records {
+			if a.Type == "base-visit" {
+				n += a.Students
+			}
+		}
+	}
+	return float64(n)
 }

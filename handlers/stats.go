@@ -28,6 +28,7 @@ type Stats struct {
 	Associations          int         `json:"associations"`
 	Volunteers            int         `json:"volunteers"`
 	VolunteerHours        float64     `json:"volunteer_hours"`
+	BaseVisits            int         `json:"base_visits"`
 }
 
 // TenOne is the city's coverage of one of the ten activities: schools with at least one
@@ -83,6 +84,9 @@ func (s *Server) apiStats(w http.ResponseWriter, r *http.Request) error {
 	st.SchoolsAllTen = c.SchoolsAllTen
 	for _, t := range c.Totals {
 		st.TenOnes = append(st.TenOnes, TenOne{Key: t.Type.Key, Name: t.Type.Name, SchoolsDone: t.SchoolsDone, Coverage: rate(t.SchoolsDone, t.Applicable)})
+	}
+	if st.BaseVisits, err = s.store.BaseVisitStudents(r.Context(), year); err != nil {
+		return err
 	}
 	if st.QuizAttempts, err = s.store.QuizAttemptCount(r.Context(), year); err != nil {
 		return err

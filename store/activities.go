@@ -440,3 +440,14 @@ func insertActivity(ctx context.Context, tx *sql.Tx, actor portal.Actor, a *port
 	a.CreatedBy, a.CreatedAt, a.UpdatedAt = actor.UserID, now, now
 	return nil
 }
+
+// BaseVisitStudents counts the students of the school year's education-base visits
+// (records of the base-visit activity) at active schools: base_visits of the city's
+// indicators.
+func (s *Store) BaseVisitStudents(ctx context.Context, schoolYear int) (int, error) {
+	var n int
+	err := s.read.QueryRowContext(ctx, `SELECT COALESCE(SUM(a.students), 0) FROM activities a
+		JOIN schools sc ON sc.id = a.school_id WHERE a.school_year = ? AND a.type = 'base-visit' AND sc.active = 1`,
+		schoolYear).Scan(&n)
+	return n, err
+}
