@@ -10,6 +10,9 @@ import (
 	"github.com/jinducity/portal/views"
 )
 
+// overviewPageSize is the number of schools a page of the district or city table shows.
+var overviewPageSize = 100
+
 // completion computes every active school's row of the ten (of one district, or the city
 // when districtID is 0) for a school year: the same figures /api/v1/stats reports.
 func (s *Server) completion(r *http.Request, year int, districtID int64) (*portal.Completion, error) {
@@ -101,5 +104,10 @@ func (s *Server) activityOverview(w http.ResponseWriter, r *http.Request) error 
 			return strings.Compare(a.School.Name, b.School.Name)
 		})
 	}
+	// The totals cover every school kept; the table shows a page of them, so that a city
+	// of thousands of schools is a page a phone can load.
+	v.Pager = pager(r, pageParam(r), len(v.Completion.Schools), overviewPageSize)
+	from := min((v.Pager.Page-1)*overviewPageSize, len(v.Completion.Schools))
+	v.Rows = v.Completion.Schools[from:min(from+overviewPageSize, len(v.Completion.Schools))]
 	return s.page(w, r, views.ActivityOverview(v))
 }

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/jinducity/portal"
 	"github.com/jinducity/portal/handlers"
 	"github.com/jinducity/portal/store"
@@ -572,4 +573,44 @@ func TestActivityEscapesText(t *testing.T) {
 		return
 	}
 	t.Fatal("record not found")
+}
+
+// TestActivityOverviewPages checks that the city table shows a page of schools at a time,
+// every school once over the pages, with figures and totals over all of them.
+func TestActivityOverviewPages(t *testing.T) {
+	defer handlers.SetOverviewPageSize(25)()
+	e := mustEnv(t)
+	admin := e.login("admin")
+	st := getStats(t, e.client(), 2025)
+	seen := map[string]bool{}
+	for page := 1; page <= 3; page++ {
+		doc := admin.get("/admin/activities?year=2025&page=" + itoa(page)).Doc(t)
+		rows := doc.Find("tbody tr")
+		want := 25
+		if page == 3 {
+			want = st.Schools - 50
+		}
+		if rows.Length() != want {
+			t.Fatalf("page %d: %d rows, want %d", page, rows.Length(), want)
+		}
+		rows.Each(func(_ int, r *goquery.Selection) {
+			id := r.AttrOr("data-id", "")
+			if seen[id] {
+				t.Errorf("school %s on two pages", id)
+			}
+			seen[id] = true
+		})
+		if got := strings.TrimSpace(doc.Find(`[data-stat="act-schools"] .num`).Text()); got != itoa(st.Schools) {
+			t.Errorf("page %d: schools figure %s, want %d", page, got, st.Schools)
+		}
+		if got := doc.Find(`tfoot td[data-type="law-class"]`).AttrOr("data-done", ""); got != itoa(st.TenOnes[0].SchoolsDone) {
+			t.Errorf("page %d: total %s, stats %d", page, got, st.TenOnes[0].SchoolsDone)
+		}
+		if page < 3 && doc.Find(`.pager a[href*="page=`+itoa(page+1)+`"]`).Length() == 0 {
+			t.Errorf("page %d has no link to the next", page)
+		}
+	}
+	if len(seen) != st.Schools {
+		t.Errorf("%d schools over the pages, want %d", len(seen), st.Schools)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -381,6 +382,21 @@ func (s *Store) PublishedActivities(ctx context.Context, schoolID int64, limit i
 // is 0) and, for the school year, how many records each has of each type: two grouped
 // queries, whatever the number of schools.
 func (s *Store) ActivityCompletion(ctx context.Context, schoolYear int, districtID int64) ([]portal.School, []portal.ActivityDone, error) {
+	type completion struct {
+		schools []portal.School
+		done    []portal.ActivityDone
+	}
+	c, err := memo(&s.figs, fmt.Sprint("completion/", schoolYear, "/", districtID), func() (completion, error) {
+		sc, d, err := s.activityCompletion(ctx, schoolYear, districtID)
+		return completion{sc, d}, err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return slices.Clone(c.schools), slices.Clone(c.done), nil
+}
+
+func (s *Store) activityCompletion(ctx context.Context, schoolYear int, districtID int64) ([]portal.School, []portal.ActivityDone, error) {
 	where, args := ` WHERE sc.active = 1`, []any{}
 	if districtID > 0 {
 		where += ` AND sc.district_id = ?`
@@ -445,6 +461,12 @@ func insertActivity(ctx context.Context, tx *sql.Tx, actor portal.Actor, a *port
 // (records of the base-visit activity) at active schools: base_visits of the city's
 // indicators.
 func (s *Store) BaseVisitStudents(ctx context.Context, schoolYear int) (int, error) {
+	return memo(&s.figs, fmt.Sprint("base-visits/", schoolYear), func() (int, error) {
+		return s.baseVisitStudents(ctx, schoolYear)
+	})
+}
+
+func (s *Store) baseVisitStudents(ctx context.Context, schoolYear int) (int, error) {
 	var n int
 	err := s.read.QueryRowContext(ctx, `SELECT COALESCE(SUM(a.students), 0) FROM activities a
 		JOIN schools sc ON sc.id = a.school_id WHERE a.school_year = ? AND a.type = 'base-visit' AND sc.active = 1`,

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 
 	"github.com/jinducity/portal"
 )
@@ -121,6 +122,13 @@ const awarenessSQL = `WITH l AS (
 	SELECT g, 1, COUNT(*), SUM(score * 5 >= max_score * 4) FROM v WHERE rn = 1 GROUP BY g`
 
 func (s *Store) awareness(ctx context.Context, group, where string, year int, args ...any) (map[int64]portal.Awareness, error) {
+	m, err := memo(&s.figs, fmt.Sprint("awareness/", group, where, year, args), func() (map[int64]portal.Awareness, error) {
+		return s.countAwareness(ctx, group, where, year, args...)
+	})
+	return maps.Clone(m), err
+}
+
+func (s *Store) countAwareness(ctx context.Context, group, where string, year int, args ...any) (map[int64]portal.Awareness, error) {
 	q := fmt.Sprintf(awarenessSQL, group, where)
 	all := append([]any{year}, args...)
 	all = append(all, year)
@@ -168,10 +176,12 @@ func (s *Store) ClassAwareness(ctx context.Context, schoolID int64, year int) (m
 
 // QuizAttemptCount returns the submitted attempts of a school year.
 func (s *Store) QuizAttemptCount(ctx context.Context, year int) (int, error) {
-	var n int
-	err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM quiz_attempts WHERE school_year = ? AND submitted_at IS NOT NULL`,
-		year).Scan(&n)
-	return n, err
+	return memo(&s.figs, fmt.Sprint("attempts/", year), func() (int, error) {
+		var n int
+		err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM quiz_attempts WHERE school_year = ? AND submitted_at IS NOT NULL`,
+			year).Scan(&n)
+		return n, err
+	})
 }
 
 // ClassSheet returns a student's latest submitted attempt at an assignment in a class,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/jinducity/portal"
@@ -195,6 +196,18 @@ func checkDistrict(ctx context.Context, tx *sql.Tx, id int64) error {
 // CityFigures counts the city's active schools, enrolment, registered students of the
 // school year and active designations by level.
 func (s *Store) CityFigures(ctx context.Context, schoolYear int) (*portal.CityFigures, error) {
+	f, err := memo(&s.figs, fmt.Sprint("city-figures/", schoolYear), func() (*portal.CityFigures, error) {
+		return s.cityFigures(ctx, schoolYear)
+	})
+	if err != nil {
+		return nil, err
+	}
+	c := *f
+	c.Demonstrations = maps.Clone(f.Demonstrations)
+	return &c, nil
+}
+
+func (s *Store) cityFigures(ctx context.Context, schoolYear int) (*portal.CityFigures, error) {
 	f := &portal.CityFigures{SchoolYear: schoolYear, Demonstrations: map[portal.DemoLevel]int{}}
 	err := s.read.QueryRowContext(ctx, `SELECT
 		(SELECT COUNT(*) FROM districts),

@@ -25,7 +25,7 @@ func (s *Store) SaveSession(ctx context.Context, se *Session) error {
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inQuietTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, student_id, data, created_at, last_seen, expires_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (token_hash) DO UPDATE SET user_id = excluded.user_id, student_id = excluded.student_id,
@@ -55,7 +55,7 @@ func (s *Store) GetSession(ctx context.Context, tokenHash string) (*Session, err
 
 // TouchSession moves a session's last-seen time and idle expiry forward.
 func (s *Store) TouchSession(ctx context.Context, tokenHash string, lastSeen, expiresAt time.Time) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inQuietTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen = ?, expires_at = ? WHERE token_hash = ?`,
 			lastSeen.UTC(), expiresAt.UTC(), tokenHash)
 		return err
@@ -64,7 +64,7 @@ func (s *Store) TouchSession(ctx context.Context, tokenHash string, lastSeen, ex
 
 // DeleteSession ends one session.
 func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inQuietTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash)
 		return err
 	})
@@ -73,7 +73,7 @@ func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
 // DeleteExpiredSessions removes sessions that expired before now and returns how many.
 func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
 	var n int64
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inQuietTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < ?`, now.UTC())
 		if err != nil {
 			return err

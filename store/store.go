@@ -32,6 +32,7 @@ type Store struct {
 	read  *sql.DB
 	path  string
 	now   func() time.Time
+	figs  figures
 }
 
 // Options tune Open. The zero value is the production setting.
@@ -163,6 +164,16 @@ func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 // from the request's cancellation: a client hanging up must not abort a transaction
 // halfway through go-sqlite3's commit.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if err := s.inQuietTx(ctx, fn); err != nil {
+		return err
+	}
+	s.figs.changed()
+	return nil
+}
+
+// inQuietTx is inTx for writes that change no figure of the city (sessions): cached
+// figures stay valid.
+func (s *Store) inQuietTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	ctx = context.WithoutCancel(ctx)
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {

@@ -10,10 +10,13 @@ import (
 // VolunteerHoursBetween returns the confirmed service hours of opportunities that
 // started in [from, to), city-wide.
 func (s *Store) VolunteerHoursBetween(ctx context.Context, from, to time.Time) (float64, error) {
-	var h float64
-	err := s.read.QueryRowContext(ctx, `SELECT COALESCE(SUM(x.hours), 0) FROM signups x JOIN opportunities o ON o.id = x.opportunity_id
-		WHERE x.hours IS NOT NULL AND o.starts_at >= ? AND o.starts_at < ?`, from.UTC(), to.UTC()).Scan(&h)
-	return h, err
+	return memo(&s.figs, "hours/"+from.UTC().String()+"/"+to.UTC().String(), func() (float64, error) {
+		var h float64
+		err := s.read.QueryRowContext(ctx, `SELECT COALESCE(SUM(x.hours), 0) FROM signups x
+			JOIN opportunities o ON o.id = x.opportunity_id
+			WHERE x.hours IS NOT NULL AND o.starts_at >= ? AND o.starts_at < ?`, from.UTC(), to.UTC()).Scan(&h)
+		return h, err
+	})
 }
 
 // AssociationReport returns a coordinator's figures: members, pending applications,

@@ -46,7 +46,11 @@ type ActivityOverviewView struct {
 	Districts     []portal.District // the city's, for the admin's filter
 	DistrictName  string            // the reviewer's district
 	Base          string
-	Completion    *portal.Completion
+	// Completion holds every school the filters keep (its totals count them all);
+	// Rows is the page of them the table shows.
+	Completion *portal.Completion
+	Rows       []portal.SchoolCompletion
+	Pager      Pager
 }
 
 // ActName returns an activity type's name in the viewer's language.

@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -48,6 +49,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	db := fs.String("db", "", "data set to benchmark (a copy is used; the file is left as it is)")
 	duration := fs.Duration("duration", 10*time.Second, "measured time of each throughput scenario")
 	warmup := fs.Duration("warmup", 2*time.Second, "unmeasured time before each scenario")
+	only := fs.String("only", "", "comma-separated scenarios to run (default: all; the contract's report needs all)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -60,8 +63,28 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer b.close()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	want := map[string]bool{}
+	for _, n := range strings.Split(*only, ",") {
+		if n = strings.TrimSpace(n); n != "" {
+			want[n] = true
+		}
+	}
 	rep := report{Dataset: b.dataset}
 	for _, sc := range b.scenarios() {
+		if len(want) > 0 && !want[sc.name] {
+			continue
+		}
 		logf("scenario %s …", sc.name)
 		res, err := sc.run(ctx, *warmup, *duration)
 		if err != nil {
