@@ -360,6 +360,44 @@ type Completion struct {
 	SchoolsAllTen int
 }
 
+// Keep returns the completion of the rows keep accepts, with the totals over them. It
+// returns c itself when every row is kept; either way the result shares c's rows' slices
+// and must not be modified.
+func (c *Completion) Keep(keep func(*SchoolCompletion) bool) *Completion {
+	n := 0
+	for i := range c.Schools {
+		if keep(&c.Schools[i]) {
+			n++
+		}
+	}
+	if n == len(c.Schools) {
+		return c
+	}
+	out := &Completion{Schools: make([]SchoolCompletion, 0, n), Totals: make([]TenTotal, len(c.Totals))}
+	for i, t := range c.Totals {
+		out.Totals[i].Type = t.Type
+	}
+	for i := range c.Schools {
+		row := &c.Schools[i]
+		if !keep(row) {
+			continue
+		}
+		for k := range row.Done {
+			if row.Applies[k] {
+				out.Totals[k].Applicable++
+			}
+			if row.Done[k] {
+				out.Totals[k].SchoolsDone++
+			}
+		}
+		if row.AllTen() {
+			out.SchoolsAllTen++
+		}
+		out.Schools = append(out.Schools, *row)
+	}
+	return out
+}
+
 // BuildCompletion computes the rows and totals from the schools and the per-school
 // record counts by type. A record of an activity that does not apply to its school (a
 // graduates' oath logged before the school's graduating classes were removed) does not
@@ -372,7 +410,7 @@ func BuildCompletion(cat *ActivityCatalogue, schools []School, done []ActivityDo
 		}
 		bySchool[d.SchoolID][d.Type] += d.Records
 	}
-	c := &Completion{Totals: make([]TenTotal, len(cat.Ten))}
+	c := &Completion{Schools: make([]SchoolCompletion, 0, len(schools)), Totals: make([]TenTotal, len(cat.Ten))}
 	for i := range cat.Ten {
 		c.Totals[i].Type = &cat.Ten[i]
 	}

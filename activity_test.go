@@ -148,3 +148,39 @@ func TestBuildMatrixAndCompletion(t *testing.T) {
 		t.Errorf("graduate-oath total = %+v, want applicable 1, done 0", oath)
 	}
 }
+
+// TestCompletionKeep checks that narrowing the city's rows gives the totals that building
+// the completion of the kept schools alone gives.
+func TestCompletionKeep(t *testing.T) {
+	cat := testCatalogue()
+	var schools []School
+	var done []ActivityDone
+	for i := int64(1); i <= 30; i++ {
+		schools = append(schools, School{ID: i, Stage: []Stage{StagePrimary, StageJunior, StageSenior}[i%3], HasGraduating: i%4 != 0})
+		for k, ty := range cat.Ten {
+			if (int64(k)+i)%3 != 0 || i%5 == 0 {
+				done = append(done, ActivityDone{SchoolID: i, Type: ty.Key, Records: 1 + k%2})
+			}
+		}
+	}
+	all := BuildCompletion(cat, schools, done)
+	if all.Keep(func(*SchoolCompletion) bool { return true }) != all {
+		t.Error("keeping every row should return the completion itself")
+	}
+	junior := all.Keep(func(r *SchoolCompletion) bool { return r.School.Stage == StageJunior })
+	var js []School
+	for _, s := range schools {
+		if s.Stage == StageJunior {
+			js = append(js, s)
+		}
+	}
+	want := BuildCompletion(cat, js, done)
+	if len(junior.Schools) != len(want.Schools) || junior.SchoolsAllTen != want.SchoolsAllTen || want.SchoolsAllTen == 0 {
+		t.Fatalf("kept %d rows, %d all ten; want %d, %d", len(junior.Schools), junior.SchoolsAllTen, len(want.Schools), want.SchoolsAllTen)
+	}
+	for i := range want.Totals {
+		if junior.Totals[i] != want.Totals[i] {
+			t.Errorf("total %d = %+v, want %+v", i, junior.Totals[i], want.Totals[i])
+		}
+	}
+}

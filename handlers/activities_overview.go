@@ -1,12 +1,14 @@
 package handlers
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/jinducity/portal"
+	"github.com/jinducity/portal/store"
 	"github.com/jinducity/portal/views"
 )
 
@@ -15,12 +17,15 @@ var overviewPageSize = 100
 
 // completion computes every active school's row of the ten (of one district, or the city
 // when districtID is 0) for a school year: the same figures /api/v1/stats reports.
+// It is computed again only after a write; the result is shared and must not be modified.
 func (s *Server) completion(r *http.Request, year int, districtID int64) (*portal.Completion, error) {
-	schools, done, err := s.store.ActivityCompletion(r.Context(), year, districtID)
-	if err != nil {
-		return nil, err
-	}
-	return portal.BuildCompletion(s.cfg.Content.Activities, schools, done), nil
+	return store.Memo(s.store, fmt.Sprint("completion/", year, "/", districtID), func() (*portal.Completion, error) {
+		schools, done, err := s.store.ActivityCompletion(r.Context(), year, districtID)
+		if err != nil {
+			return nil, err
+		}
+		return portal.BuildCompletion(s.cfg.Content.Activities, schools, done), nil
+	})
 }
 
 // activityOverview is every school's row of the ten, for the district reviewer (their
@@ -58,56 +63,42 @@ func (s *Server) activityOverview(w http.ResponseWriter, r *http.Request) error 
 	// Filters narrow the rows; the totals are recomputed over what is shown.
 	districtFilter, _ := strconv.ParseInt(q.Get("district"), 10, 64)
 	stage := portal.Stage(q.Get("stage"))
-	var schools []portal.School
-	for _, row := range c.Schools {
-		sc := row.School
+	v.Completion = c.Keep(func(row *portal.SchoolCompletion) bool {
+		sc := &row.School
 		switch {
 		case districtID == 0 && districtFilter > 0 && sc.DistrictID != districtFilter:
-			continue
+			return false
 		case stage.Valid() && sc.Stage != stage:
-			continue
+			return false
 		case q.Get("done") == "all" && !row.AllTen(),
 			q.Get("done") == "some" && (row.DoneCount == 0 || row.AllTen()),
 			q.Get("done") == "none" && row.DoneCount > 0:
-			continue
+			return false
 		}
-		schools = append(schools, sc)
-	}
-	var done []portal.ActivityDone
-	for _, row := range c.Schools {
-		for i, d := range row.Done {
-			if d {
-				done = append(done, portal.ActivityDone{SchoolID: row.School.ID, Type: c.Totals[i].Type.Key, Records: 1})
-			}
-		}
-	}
-	v.Completion = portal.BuildCompletion(s.cfg.Content.Activities, schools, done)
-	// Keep each school's count of records of any type.
-	records := map[int64]int{}
-	for _, row := range c.Schools {
-		records[row.School.ID] = row.Records
-	}
-	for i := range v.Completion.Schools {
-		v.Completion.Schools[i].Records = records[v.Completion.Schools[i].School.ID]
+		return true
+	})
+	rows := v.Completion.Schools
+	if q.Get("sort") != "" {
+		rows = slices.Clone(rows)
 	}
 	switch q.Get("sort") {
 	case "done":
-		slices.SortStableFunc(v.Completion.Schools, func(a, b portal.SchoolCompletion) int {
+		slices.SortStableFunc(rows, func(a, b portal.SchoolCompletion) int {
 			return a.DoneCount*b.Applicable - b.DoneCount*a.Applicable
 		})
 	case "-done":
-		slices.SortStableFunc(v.Completion.Schools, func(a, b portal.SchoolCompletion) int {
+		slices.SortStableFunc(rows, func(a, b portal.SchoolCompletion) int {
 			return b.DoneCount*a.Applicable - a.DoneCount*b.Applicable
 		})
 	case "name":
-		slices.SortStableFunc(v.Completion.Schools, func(a, b portal.SchoolCompletion) int {
+		slices.SortStableFunc(rows, func(a, b portal.SchoolCompletion) int {
 			return strings.Compare(a.School.Name, b.School.Name)
 		})
 	}
 	// The totals cover every school kept; the table shows a page of them, so that a city
 	// of thousands of schools is a page a phone can load.
-	v.Pager = pager(r, pageParam(r), len(v.Completion.Schools), overviewPageSize)
-	from := min((v.Pager.Page-1)*overviewPageSize, len(v.Completion.Schools))
-	v.Rows = v.Completion.Schools[from:min(from+overviewPageSize, len(v.Completion.Schools))]
+	v.Pager = pager(r, pageParam(r), len(rows), overviewPageSize)
+	from := min((v.Pager.Page-1)*overviewPageSize, len(rows))
+	v.Rows = rows[from:min(from+overviewPageSize, len(rows))]
 	return s.page(w, r, views.ActivityOverview(v))
 }

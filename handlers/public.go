@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"bytes"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -21,11 +23,34 @@ func (s *Server) publicRoutes(r chi.Router) {
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
-	fig, err := s.store.CityFigures(r.Context(), portal.SchoolYear(s.now()))
+	year := portal.SchoolYear(s.now())
+	env := views.GetEnv(r.Context())
+	if env.Viewer != nil || env.Notice != "" || r.URL.RawQuery != "" {
+		fig, err := s.store.CityFigures(r.Context(), year)
+		if err != nil {
+			return err
+		}
+		return s.page(w, r, views.Home(fig))
+	}
+	// Logged out, the home page is the same for everyone of a language: it is rendered
+	// once after each write and served from memory, the city's figures as a recount
+	// would give them.
+	body, err := store.Memo(s.store, fmt.Sprint("home/", env.Lang, "/", year), func() ([]byte, error) {
+		fig, err := s.store.CityFigures(r.Context(), year)
+		if err != nil {
+			return nil, err
+		}
+		var buf bytes.Buffer
+		err = views.Home(fig).Render(r.Context(), &buf)
+		return buf.Bytes(), err
+	})
 	if err != nil {
 		return err
 	}
-	return s.page(w, r, views.Home(fig))
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, err = w.Write(body)
+	return err
 }
 
 // directoryPageSize is the number of schools on one page of the directory.

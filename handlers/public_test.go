@@ -50,6 +50,36 @@ func TestHomeShowsFigures(t *testing.T) {
 	}
 }
 
+// TestHomeFollowsWrites checks that the logged-out home page, served from memory, shows a
+// new school at the next request, in each language, and that a logged-in viewer gets
+// their own header on it.
+func TestHomeFollowsWrites(t *testing.T) {
+	e := mustEnv(t)
+	zh, en := e.client(), e.client()
+	en.get("/lang/en")
+	figure := func(c *client) string {
+		return strings.TrimSpace(c.get("/").Doc(t).Find(`[data-stat="schools"] .num`).Text())
+	}
+	n := len(allSchools(t, e))
+	if figure(zh) != strconv.Itoa(n) || figure(en) != strconv.Itoa(n) {
+		t.Fatalf("before: %s / %s schools, want %d", figure(zh), figure(en), n)
+	}
+	if !strings.Contains(en.get("/").Body, `<html lang="en"`) || !strings.Contains(zh.get("/").Body, `<html lang="zh-CN"`) {
+		t.Error("the languages' home pages are mixed up")
+	}
+	ds, _ := e.Store.ListDistricts(context.Background())
+	sc := &portal.School{DistrictID: ds[0].ID, Name: "新建实验学校", Stage: portal.StagePrimary, Enrolment: 300}
+	if err := e.Store.CreateSchool(context.Background(), portal.SystemActor, sc); err != nil {
+		t.Fatal(err)
+	}
+	if figure(zh) != strconv.Itoa(n+1) || figure(en) != strconv.Itoa(n+1) {
+		t.Errorf("after a new school: %s / %s, want %d", figure(zh), figure(en), n+1)
+	}
+	if doc := e.login("teacher").get("/").Doc(t); doc.Find(`form[action="/logout"]`).Length() == 0 {
+		t.Error("a logged-in teacher's home page has no logout")
+	}
+}
+
 func TestSchoolDirectory(t *testing.T) {
 	e := mustEnv(t)
 	c := e.client()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -382,21 +381,6 @@ func (s *Store) PublishedActivities(ctx context.Context, schoolID int64, limit i
 // is 0) and, for the school year, how many records each has of each type: two grouped
 // queries, whatever the number of schools.
 func (s *Store) ActivityCompletion(ctx context.Context, schoolYear int, districtID int64) ([]portal.School, []portal.ActivityDone, error) {
-	type completion struct {
-		schools []portal.School
-		done    []portal.ActivityDone
-	}
-	c, err := memo(&s.figs, fmt.Sprint("completion/", schoolYear, "/", districtID), func() (completion, error) {
-		sc, d, err := s.activityCompletion(ctx, schoolYear, districtID)
-		return completion{sc, d}, err
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	return slices.Clone(c.schools), slices.Clone(c.done), nil
-}
-
-func (s *Store) activityCompletion(ctx context.Context, schoolYear int, districtID int64) ([]portal.School, []portal.ActivityDone, error) {
 	where, args := ` WHERE sc.active = 1`, []any{}
 	if districtID > 0 {
 		where += ` AND sc.district_id = ?`

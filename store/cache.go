@@ -61,3 +61,10 @@ func memo[T any](f *figures, key string, compute func() (T, error)) (T, error) {
 	e.val, e.gen, e.ok = v, g, true
 	return v, nil
 }
+
+// Memo returns the value of compute for key, computed again only after a write of this
+// store committed: for figures derived from the store's data (a table built from
+// several queries). The value is shared between callers, who must not modify it.
+func Memo[T any](s *Store, key string, compute func() (T, error)) (T, error) {
+	return memo(&s.figs, "derived/"+key, compute)
+}
