@@ -272,13 +272,14 @@ func (s *Store) finish(ctx context.Context, tx *sql.Tx, a *portal.Attempt, at ti
 	}
 	if sheet != "" {
 		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM quiz_attempts WHERE assignment_id = ? AND class_id = ? AND sheet = ?`,
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM quiz_attempts WHERE assignment_id = ? AND class_id = ?
+			AND sheet = ? AND sheet <> ''`,
 			a.AssignmentID, a.ClassID, sheet).Scan(&n); err != nil {
 			return err
 		}
 		if n >= portal.IdenticalSheets {
 			if _, err := tx.ExecContext(ctx, `UPDATE quiz_attempts SET flags = flags | ? WHERE assignment_id = ? AND class_id = ?
-				AND sheet = ?`, portal.FlagIdentical, a.AssignmentID, a.ClassID, sheet); err != nil {
+				AND sheet = ? AND sheet <> ''`, portal.FlagIdentical, a.AssignmentID, a.ClassID, sheet); err != nil {
 				return err
 			}
 		}
@@ -290,13 +291,14 @@ func (s *Store) finish(ctx context.Context, tx *sql.Tx, a *portal.Attempt, at ti
 	if device != "" {
 		from, to := a.StartedAt.Add(-portal.DeviceWindow).UTC(), a.StartedAt.Add(portal.DeviceWindow).UTC()
 		var n int
+		// device <> '' lets SQLite use the partial index quiz_attempts_device.
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(DISTINCT student_id) FROM quiz_attempts WHERE device = ?
-			AND started_at BETWEEN ? AND ?`, device, from, to).Scan(&n); err != nil {
+			AND device <> '' AND started_at BETWEEN ? AND ?`, device, from, to).Scan(&n); err != nil {
 			return err
 		}
 		if n >= portal.DeviceStudents {
 			if _, err := tx.ExecContext(ctx, `UPDATE quiz_attempts SET flags = flags | ? WHERE device = ?
-				AND started_at BETWEEN ? AND ?`, portal.FlagDevice, device, from, to); err != nil {
+				AND device <> '' AND started_at BETWEEN ? AND ?`, portal.FlagDevice, device, from, to); err != nil {
 				return err
 			}
 		}

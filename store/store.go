@@ -33,6 +33,8 @@ type Store struct {
 	path  string
 	now   func() time.Time
 	figs  figures
+	// commits is the group-commit writer (commit.go); nil while migrating.
+	commits *committer
 }
 
 // Options tune Open. The zero value is the production setting.
@@ -93,11 +95,13 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	s.read = r
+	s.startCommitter()
 	return s, nil
 }
 
-// Close closes both pools.
+// Close stops the writer once the writes under way are committed, and closes both pools.
 func (s *Store) Close() error {
+	s.stopCommitter()
 	return errors.Join(s.read.Close(), s.write.Close())
 }
 
@@ -163,19 +167,37 @@ func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 // inTx runs fn in a write transaction and commits it. The commit uses a context detached
 // from the request's cancellation: a client hanging up must not abort a transaction
 // halfway through go-sqlite3's commit.
+//
+// Concurrent writes are committed in groups (commit.go): fn runs in a savepoint of a
+// transaction that may hold other callers' writes, and inTx returns once that
+// transaction is committed, or fn's part of it rolled back.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	if err := s.inQuietTx(ctx, fn); err != nil {
-		return err
-	}
-	s.figs.changed()
-	return nil
+	return s.write1(fn, false)
 }
 
 // inQuietTx is inTx for writes that change no figure of the city (sessions): cached
 // figures stay valid.
 func (s *Store) inQuietTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	ctx = context.WithoutCancel(ctx)
-	tx, err := s.write.BeginTx(ctx, nil)
+	return s.write1(fn, true)
+}
+
+func (s *Store) write1(fn func(tx *sql.Tx) error, quiet bool) error {
+	if s.commits != nil {
+		return s.submit(fn, quiet)
+	}
+	// Migrations, before the writer starts.
+	j := &writeJob{fn: fn}
+	s.commitOne(j)
+	if j.panic != nil {
+		panic(j.panic)
+	}
+	return j.err
+}
+
+// plainTx runs fn in a transaction of its own on the writer connection, outside the
+// group commit: the load benchmark's ceiling of a bare durable write.
+func (s *Store) plainTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.write.BeginTx(context.WithoutCancel(ctx), nil)
 	if err != nil {
 		return err
 	}
@@ -279,10 +301,10 @@ func (s *Store) Settings(ctx context.Context) (map[string]string, error) {
 }
 
 // InsertCeiling writes one row in its own transaction into a scratch table, with the
-// same connection settings as every write: the ceiling a real write is measured against
+// same connection settings as every write but outside the group commit: the ceiling a real write is measured against
 // by the load benchmark, which runs on a copy of the database.
 func (s *Store) InsertCeiling(ctx context.Context, n int64) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.plainTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO bench_ceiling (n, at) VALUES (?, ?)`, n, s.now().UTC())
 		return err
 	})
