@@ -378,8 +378,8 @@ func (s *Store) PublishedActivities(ctx context.Context, schoolID int64, limit i
 }
 
 // ActivityCompletion returns the active schools (of one district, or all when districtID
-// is 0) and, for the school year, how many records each has of each type: two grouped
-// queries, whatever the number of schools.
+// is 0) and, for the school year, how many records each has of each type: two queries,
+// the second reading the maintained counts (activity_counts).
 func (s *Store) ActivityCompletion(ctx context.Context, schoolYear int, districtID int64) ([]portal.School, []portal.ActivityDone, error) {
 	where, args := ` WHERE sc.active = 1`, []any{}
 	if districtID > 0 {
@@ -403,9 +403,8 @@ func (s *Store) ActivityCompletion(ctx context.Context, schoolYear int, district
 	if err := rows.Err(); err != nil {
 		return nil, nil, err
 	}
-	drows, err := s.read.QueryContext(ctx, `SELECT a.school_id, a.type, COUNT(*) FROM activities a
-		JOIN schools sc ON sc.id = a.school_id`+where+` AND a.school_year = ? GROUP BY a.school_id, a.type`,
-		append(args, schoolYear)...)
+	drows, err := s.read.QueryContext(ctx, `SELECT a.school_id, a.type, a.records FROM activity_counts a
+		JOIN schools sc ON sc.id = a.school_id`+where+` AND a.school_year = ?`, append(args, schoolYear)...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -452,7 +451,7 @@ func (s *Store) BaseVisitStudents(ctx context.Context, schoolYear int) (int, err
 
 func (s *Store) baseVisitStudents(ctx context.Context, schoolYear int) (int, error) {
 	var n int
-	err := s.read.QueryRowContext(ctx, `SELECT COALESCE(SUM(a.students), 0) FROM activities a
+	err := s.read.QueryRowContext(ctx, `SELECT COALESCE(SUM(a.students), 0) FROM activity_counts a
 		JOIN schools sc ON sc.id = a.school_id WHERE a.school_year = ? AND a.type = 'base-visit' AND sc.active = 1`,
 		schoolYear).Scan(&n)
 	return n, err

@@ -105,35 +105,37 @@ func (s *Store) ClassGains(ctx context.Context, classID int64) ([]portal.Gain, e
 	return out, rows.Err()
 }
 
-// awarenessSQL finds each student's latest submitted knowledge-test attempt of a school
-// year (all attempts, and unflagged attempts only) and counts students and those whose
-// latest score is at least 80 % of the maximum, by group.
-const awarenessSQL = `WITH l AS (
-		SELECT %[1]s AS g, score, max_score,
-			ROW_NUMBER() OVER (PARTITION BY student_id ORDER BY submitted_at DESC, id DESC) AS rn
-		FROM quiz_attempts t WHERE school_year = ? AND kind = 'knowledge' AND submitted_at IS NOT NULL %[2]s
-	), v AS (
-		SELECT %[1]s AS g, score, max_score,
-			ROW_NUMBER() OVER (PARTITION BY student_id ORDER BY submitted_at DESC, id DESC) AS rn
-		FROM quiz_attempts t WHERE school_year = ? AND kind = 'knowledge' AND submitted_at IS NOT NULL AND flags = 0 %[2]s
-	)
-	SELECT g, 0, COUNT(*), SUM(score * 5 >= max_score * 4) FROM l WHERE rn = 1 GROUP BY g
-	UNION ALL
-	SELECT g, 1, COUNT(*), SUM(score * 5 >= max_score * 4) FROM v WHERE rn = 1 GROUP BY g`
+// CityAwareness returns the city's awareness figure of a school year, as the stats API
+// defines it: of the students with a submitted knowledge test, the share whose latest
+// one scored at least 80 % (and the same over unflagged attempts), from the maintained
+// school_awareness rows.
+func (s *Store) CityAwareness(ctx context.Context, year int) (portal.Awareness, error) {
+	return memo(&s.figs, fmt.Sprint("awareness/", year), func() (portal.Awareness, error) {
+		var a portal.Awareness
+		err := s.read.QueryRowContext(ctx, `SELECT COALESCE(SUM(students), 0), COALESCE(SUM(aware), 0),
+			COALESCE(SUM(verified_students), 0), COALESCE(SUM(verified_aware), 0) FROM school_awareness WHERE school_year = ?`,
+			year).Scan(&a.Students, &a.Aware, &a.VerifiedStudents, &a.VerifiedAware)
+		return a, err
+	})
+}
 
-func (s *Store) awareness(ctx context.Context, group, where string, year int, args ...any) (map[int64]portal.Awareness, error) {
-	m, err := memo(&s.figs, fmt.Sprint("awareness/", group, where, year, args), func() (map[int64]portal.Awareness, error) {
-		return s.countAwareness(ctx, group, where, year, args...)
+// SchoolAwareness returns the awareness figure of each school of a school year.
+func (s *Store) SchoolAwareness(ctx context.Context, year int) (map[int64]portal.Awareness, error) {
+	m, err := memo(&s.figs, fmt.Sprint("school-awareness/", year), func() (map[int64]portal.Awareness, error) {
+		return s.awarenessRows(ctx, `SELECT school_id, students, aware, verified_students, verified_aware
+			FROM school_awareness WHERE school_year = ?`, year)
 	})
 	return maps.Clone(m), err
 }
 
-func (s *Store) countAwareness(ctx context.Context, group, where string, year int, args ...any) (map[int64]portal.Awareness, error) {
-	q := fmt.Sprintf(awarenessSQL, group, where)
-	all := append([]any{year}, args...)
-	all = append(all, year)
-	all = append(all, args...)
-	rows, err := s.read.QueryContext(ctx, q, all...)
+// ClassAwareness returns the awareness figure of each class of a school in a school year.
+func (s *Store) ClassAwareness(ctx context.Context, schoolID int64, year int) (map[int64]portal.Awareness, error) {
+	return s.awarenessRows(ctx, `SELECT class_id, COUNT(*), SUM(aware), COUNT(verified_aware), COALESCE(SUM(verified_aware), 0)
+		FROM student_awareness WHERE school_year = ? AND school_id = ? GROUP BY class_id`, year, schoolID)
+}
+
+func (s *Store) awarenessRows(ctx context.Context, q string, args ...any) (map[int64]portal.Awareness, error) {
+	rows, err := s.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -141,44 +143,20 @@ func (s *Store) countAwareness(ctx context.Context, group, where string, year in
 	out := map[int64]portal.Awareness{}
 	for rows.Next() {
 		var g int64
-		var verified bool
-		var n, aware int
-		if err := rows.Scan(&g, &verified, &n, &aware); err != nil {
+		var a portal.Awareness
+		if err := rows.Scan(&g, &a.Students, &a.Aware, &a.VerifiedStudents, &a.VerifiedAware); err != nil {
 			return nil, err
-		}
-		a := out[g]
-		if verified {
-			a.VerifiedStudents, a.VerifiedAware = n, aware
-		} else {
-			a.Students, a.Aware = n, aware
 		}
 		out[g] = a
 	}
 	return out, rows.Err()
 }
 
-// CityAwareness returns the city's awareness figure of a school year, as the stats API
-// defines it.
-func (s *Store) CityAwareness(ctx context.Context, year int) (portal.Awareness, error) {
-	m, err := s.awareness(ctx, "0", "", year)
-	return m[0], err
-}
-
-// SchoolAwareness returns the awareness figure of each school of a school year.
-func (s *Store) SchoolAwareness(ctx context.Context, year int) (map[int64]portal.Awareness, error) {
-	return s.awareness(ctx, "school_id", "", year)
-}
-
-// ClassAwareness returns the awareness figure of each class of a school in a school year.
-func (s *Store) ClassAwareness(ctx context.Context, schoolID int64, year int) (map[int64]portal.Awareness, error) {
-	return s.awareness(ctx, "class_id", "AND school_id = ?", year, schoolID)
-}
-
 // QuizAttemptCount returns the submitted attempts of a school year.
 func (s *Store) QuizAttemptCount(ctx context.Context, year int) (int, error) {
 	return memo(&s.figs, fmt.Sprint("attempts/", year), func() (int, error) {
 		var n int
-		err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM quiz_attempts WHERE school_year = ? AND submitted_at IS NOT NULL`,
+		err := s.read.QueryRowContext(ctx, `SELECT COALESCE(SUM(submitted), 0) FROM attempt_counts WHERE school_year = ?`,
 			year).Scan(&n)
 		return n, err
 	})

@@ -147,6 +147,11 @@ func (s *Store) migrate(ctx context.Context) error {
 				return fmt.Errorf("migration %s: %w", base, err)
 			}
 			// PRAGMA takes no parameters; n is a number we parsed.
+			if after := afterMigration[n]; after != nil {
+				if err := after(ctx, tx); err != nil {
+					return fmt.Errorf("after migration %s: %w", base, err)
+				}
+			}
 			_, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, n))
 			return err
 		}); err != nil {

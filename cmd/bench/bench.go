@@ -34,7 +34,11 @@ type bench struct {
 	// volunteers is the number of volunteer accounts (vol00001…): the sign-up race uses up
 	// to 200 of them.
 	volunteers int
-	logf       func(string, ...any)
+	// insertRPS is insert_ceiling's result, which sizes quiz_submit's pool of students.
+	insertRPS float64
+	// takers hands out students who have not taken the exam, each once.
+	takers int
+	logf   func(string, ...any)
 }
 
 func newBench(ctx context.Context, src string, logf func(string, ...any)) (*bench, error) {
@@ -140,11 +144,14 @@ func (b *bench) close() {
 	os.RemoveAll(b.dir)
 }
 
-// client returns an HTTP client with its own cookie jar and enough idle connections.
+// transport is shared by every client: each has its own cookie jar (its own session),
+// and connections are reused whoever sends.
+var transport = &http.Transport{MaxIdleConnsPerHost: 4096, IdleConnTimeout: time.Minute}
+
+// client returns an HTTP client with its own cookie jar.
 func (b *bench) client() *http.Client {
 	jar, _ := cookiejar.New(nil)
-	return &http.Client{Jar: jar, Timeout: 30 * time.Second,
-		Transport:     &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 0, IdleConnTimeout: time.Minute},
+	return &http.Client{Jar: jar, Timeout: 60 * time.Second, Transport: transport,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
@@ -176,6 +183,8 @@ func (b *bench) scenarios() []scenario {
 		{"dashboard", b.pages("dashboard", "/admin/activities", seed.CityAccounts.Admin, 16)},
 		{"school_page", b.pages("school_page", "/school/activities/", seed.CityAccounts.Teacher, 16)},
 		{"insert_ceiling", b.insertCeiling(16)},
+		{"quiz_submit", b.quizSubmit(16)},
+		{"exam_spike", b.examSpike(3000)},
 		{"signup_race", b.signupRace(min(200, b.volunteers))},
 	}
 }
@@ -206,9 +215,11 @@ func (b *bench) insertCeiling(n int) func(context.Context, time.Duration, time.D
 			return nil, err
 		}
 		var seq atomic.Int64
-		return drive(ctx, "insert_ceiling", n, warmup, duration, func(int) error {
+		res := drive(ctx, "insert_ceiling", n, warmup, duration, func(int) error {
 			return b.store.InsertCeiling(context.Background(), seq.Add(1))
-		}), nil
+		})
+		b.insertRPS = res.RPS
+		return res, nil
 	}
 }
 

@@ -40,6 +40,9 @@ func drive(ctx context.Context, name string, n int, warmup, duration time.Durati
 				t0 := time.Now()
 				err := fn(w)
 				d := time.Since(t0)
+				if err == errPoolEmpty {
+					return // nothing left to send: this worker is done
+				}
 				if ctx.Err() != nil {
 					return // the deadline cut this request short
 				}

@@ -1,0 +1,325 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jinducity/portal"
+	"github.com/jinducity/portal/store/seed"
+)
+
+// taker is a student with a session who has started the exam: what they submit.
+type taker struct {
+	c       *http.Client
+	attempt string // the attempt's path, /attempts/N
+	answers url.Values
+	acked   bool // the server answered the submission
+}
+
+// exam finds the data set's city-wide test of the exam spike.
+func (b *bench) exam(ctx context.Context) (*portal.Assignment, error) {
+	tests, err := b.store.CityTests(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range tests {
+		if tests[i].Quiz != nil && tests[i].Quiz.Title == seed.CityExamTitle {
+			return &tests[i], nil
+		}
+	}
+	return nil, fmt.Errorf("the data set has no test %q (make it with portal seed -scale city)", seed.CityExamTitle)
+}
+
+// parallel runs fn for 0…n-1 on conc goroutines and returns the first error.
+func parallel(n, conc int, fn func(i int) error) error {
+	var next atomic.Int64
+	var first error
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range conc {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				if err := fn(i); err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+					}
+					mu.Unlock()
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return first
+}
+
+// joinTakers logs n students who have not taken the exam in, each through POST /join
+// with their class's code, name and number: n sessions of n real students. Students are
+// never handed out twice in a run.
+func (b *bench) joinTakers(ctx context.Context, a *portal.Assignment, n int) ([]*http.Client, error) {
+	cards, err := b.store.TestTakers(ctx, a, b.takers, n)
+	if err != nil {
+		return nil, err
+	}
+	b.takers += n
+	if len(cards) < n {
+		return nil, fmt.Errorf("the data set has %d students left for the exam, %d needed", len(cards), n)
+	}
+	clients := make([]*http.Client, n)
+	err = parallel(n, 32, func(i int) error {
+		c := b.client()
+		res, err := c.PostForm(b.base+"/join", url.Values{"code": {cards[i].Code}, "name": {cards[i].Name}, "number": {cards[i].Number}})
+		if err != nil {
+			return err
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusSeeOther {
+			return fmt.Errorf("join %s %s: status %d", cards[i].Code, cards[i].Number, res.StatusCode)
+		}
+		clients[i] = c
+		return nil
+	})
+	return clients, err
+}
+
+var (
+	questionRE = regexp.MustCompile(`name="q" value="([^"]+)"`)
+	optionRE   = regexp.MustCompile(`name="ans-([^"]+)" value="(\d+)"`)
+)
+
+// start starts the exam as a student does: the start button, then the page of questions.
+// The answers are the first option shown of each question.
+func (b *bench) start(c *http.Client, a *portal.Assignment) (*taker, error) {
+	res, err := c.PostForm(fmt.Sprintf("%s/quizzes/%d/start", b.base, a.ID), nil)
+	if err != nil {
+		return nil, err
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	loc := res.Header.Get("Location")
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/attempts/") {
+		return nil, fmt.Errorf("start: status %d, location %q", res.StatusCode, loc)
+	}
+	res, err = c.Get(b.base + loc)
+	if err != nil {
+		return nil, err
+	}
+	body, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	if res.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("attempt page: status %d", res.StatusCode)
+	}
+	t := &taker{c: c, attempt: loc, answers: url.Values{}}
+	for _, m := range questionRE.FindAllSubmatch(body, -1) {
+		t.answers.Add("q", string(m[1]))
+	}
+	for _, m := range optionRE.FindAllSubmatch(body, -1) {
+		if k := "ans-" + string(m[1]); t.answers.Get(k) == "" {
+			t.answers.Set(k, string(m[2]))
+		}
+	}
+	if len(t.answers["q"]) == 0 {
+		return nil, errors.New("attempt page: no questions")
+	}
+	return t, nil
+}
+
+// submit hands the answers in; the 303 to the result comes after the commit. With
+// result, the student's browser then reads the result page, as it does.
+func (b *bench) submit(t *taker, result bool) error {
+	res, err := t.c.PostForm(b.base+t.attempt+"/submit", t.answers)
+	if err != nil {
+		return err
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		return &statusError{got: res.StatusCode, want: http.StatusSeeOther}
+	}
+	t.acked = true
+	if !result {
+		return nil
+	}
+	return get(t.c, b.base+res.Header.Get("Location"), http.StatusOK)
+}
+
+// quizSubmit measures real submissions by distinct students, n at a time. Each student
+// has joined and started the exam beforehand (not measured); a submission is one POST,
+// answered after its commit. The pool is sized from insert_ceiling so that it lasts the
+// run; should it run out, the run ends early and the rate is over the time measured.
+func (b *bench) quizSubmit(n int) func(context.Context, time.Duration, time.Duration) (any, error) {
+	return func(ctx context.Context, warmup, duration time.Duration) (any, error) {
+		a, err := b.exam(ctx)
+		if err != nil {
+			return nil, err
+		}
+		rate := max(b.insertRPS, 1000)
+		size := min(int(rate*1.6*(warmup+duration).Seconds()), 80000)
+		t0 := time.Now()
+		clients, err := b.joinTakers(ctx, a, size)
+		if err != nil {
+			return nil, err
+		}
+		pool := make([]*taker, size)
+		if err := parallel(size, 32, func(i int) (err error) {
+			pool[i], err = b.start(clients[i], a)
+			return err
+		}); err != nil {
+			return nil, err
+		}
+		b.logf("  %d students joined and started the exam in %.1f s", size, time.Since(t0).Seconds())
+		var next atomic.Int64
+		res := drive(ctx, "quiz_submit", n, warmup, duration, func(int) error {
+			i := int(next.Add(1)) - 1
+			if i >= len(pool) {
+				return errPoolEmpty
+			}
+			return b.submit(pool[i], false)
+		})
+		used := min(int(next.Load()), len(pool))
+		if used >= len(pool) {
+			b.logf("  the pool of %d students ran out; the rate is over the time it lasted", len(pool))
+		}
+		// Every acknowledged submission must be in the database.
+		missing, err := b.unsubmitted(ctx, pool[:used])
+		if err != nil {
+			return nil, err
+		}
+		if missing > 0 {
+			return nil, fmt.Errorf("%d acknowledged submissions are not in the database", missing)
+		}
+		b.logf("  all acknowledged submissions found in the database")
+		return res, nil
+	}
+}
+
+// unsubmitted counts the submissions the server acknowledged that the database does not
+// hold as submitted.
+func (b *bench) unsubmitted(ctx context.Context, pool []*taker) (int, error) {
+	ids := map[int64]bool{}
+	var list []int64
+	for _, t := range pool {
+		var id int64
+		if _, err := fmt.Sscanf(t.attempt, "/attempts/%d", &id); err != nil {
+			return 0, err
+		}
+		if t.acked {
+			ids[id] = true
+			list = append(list, id)
+		}
+	}
+	got, err := b.store.SubmittedAttempts(ctx, list)
+	if err != nil {
+		return 0, err
+	}
+	missing := 0
+	for id := range ids {
+		if !got[id] {
+			missing++
+		}
+	}
+	return missing, nil
+}
+
+// spikeResult is the exam spike's line of the report.
+type spikeResult struct {
+	Name      string  `json:"name"`
+	Students  int     `json:"students"`
+	StartP50  float64 `json:"start_p50_ms"`
+	StartP99  float64 `json:"start_p99_ms"`
+	SubmitP50 float64 `json:"submit_p50_ms"`
+	SubmitP99 float64 `json:"submit_p99_ms"`
+	Errors    int64   `json:"errors"`
+}
+
+// examSpike has n students who joined beforehand start the exam within one second (each
+// at its own instant, evenly spread), then hand it in within one second. A student's
+// start is the start button and the page of questions; a submission is the hand-in and
+// the result page.
+func (b *bench) examSpike(n int) func(context.Context, time.Duration, time.Duration) (any, error) {
+	return func(ctx context.Context, _, _ time.Duration) (any, error) {
+		a, err := b.exam(ctx)
+		if err != nil {
+			return nil, err
+		}
+		clients, err := b.joinTakers(ctx, a, n)
+		if err != nil {
+			return nil, err
+		}
+		transport.CloseIdleConnections()
+		var errs atomic.Int64
+		takers := make([]*taker, n)
+		startLat := make([]time.Duration, n)
+		step := time.Second / time.Duration(n)
+		wave := func(lat []time.Duration, fn func(i int) error) {
+			var wg sync.WaitGroup
+			t0 := time.Now().Add(50 * time.Millisecond)
+			for i := range n {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					time.Sleep(time.Until(t0.Add(time.Duration(i) * step)))
+					s := time.Now()
+					if err := fn(i); err != nil {
+						errs.Add(1)
+						lat[i] = -1
+						return
+					}
+					lat[i] = time.Since(s)
+				}()
+			}
+			wg.Wait()
+		}
+		wave(startLat, func(i int) (err error) {
+			takers[i], err = b.start(clients[i], a)
+			return err
+		})
+		submitLat := make([]time.Duration, n)
+		wave(submitLat, func(i int) error {
+			if takers[i] == nil {
+				return errors.New("not started")
+			}
+			return b.submit(takers[i], true)
+		})
+		sp50, sp99 := percentiles(startLat)
+		up50, up99 := percentiles(submitLat)
+		return spikeResult{Name: "exam_spike", Students: n, StartP50: sp50, StartP99: sp99, SubmitP50: up50,
+			SubmitP99: up99, Errors: errs.Load()}, nil
+	}
+}
+
+// percentiles returns p50 and p99 in milliseconds of the successful latencies (failed
+// ones are negative and counted as errors).
+func percentiles(lat []time.Duration) (float64, float64) {
+	var ok []time.Duration
+	for _, d := range lat {
+		if d >= 0 {
+			ok = append(ok, d)
+		}
+	}
+	sort.Slice(ok, func(i, j int) bool { return ok[i] < ok[j] })
+	return ms(percentile(ok, 0.50)), ms(percentile(ok, 0.99))
+}
+
+var errPoolEmpty = errors.New("pool empty")

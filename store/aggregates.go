@@ -1,0 +1,145 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/jinducity/portal"
+)
+
+// The maintained aggregates (migration 0006) and their recount.
+
+// rebuildSQL recounts every aggregate from the rows it counts, with the triggers paused.
+const rebuildSQL = `
+INSERT INTO aggregate_pause (paused) VALUES (1) ON CONFLICT DO NOTHING;
+DELETE FROM activity_counts;
+DELETE FROM attempt_counts;
+DELETE FROM student_awareness;
+DELETE FROM school_awareness;
+INSERT INTO activity_counts (school_year, school_id, type, records, students)
+    SELECT school_year, school_id, type, COUNT(*), SUM(students) FROM activities GROUP BY school_year, school_id, type;
+INSERT INTO attempt_counts (school_year, submitted)
+    SELECT school_year, COUNT(*) FROM quiz_attempts WHERE submitted_at IS NOT NULL GROUP BY school_year;
+INSERT INTO student_awareness (school_year, student_id, school_id, class_id, aware, verified_aware)
+    SELECT l.school_year, l.student_id, l.school_id, l.class_id, l.aware, v.aware FROM (
+        SELECT school_year, student_id, school_id, class_id, score * 5 >= max_score * 4 AS aware,
+            ROW_NUMBER() OVER (PARTITION BY school_year, student_id ORDER BY submitted_at DESC, id DESC) AS rn
+        FROM quiz_attempts WHERE kind = 'knowledge' AND submitted_at IS NOT NULL) l
+    LEFT JOIN (
+        SELECT school_year, student_id, score * 5 >= max_score * 4 AS aware,
+            ROW_NUMBER() OVER (PARTITION BY school_year, student_id ORDER BY submitted_at DESC, id DESC) AS rn
+        FROM quiz_attempts WHERE kind = 'knowledge' AND submitted_at IS NOT NULL AND flags = 0) v
+    ON v.school_year = l.school_year AND v.student_id = l.student_id AND v.rn = 1
+    WHERE l.rn = 1;
+INSERT INTO school_awareness (school_year, school_id, students, aware, verified_students, verified_aware)
+    SELECT school_year, school_id, COUNT(*), SUM(aware), COUNT(verified_aware), COALESCE(SUM(verified_aware), 0)
+    FROM student_awareness GROUP BY school_year, school_id;
+DELETE FROM aggregate_pause;
+`
+
+// afterMigration runs Go-side steps after a migration, in its transaction.
+var afterMigration = map[int]func(ctx context.Context, tx *sql.Tx) error{
+	6: rebuildAggregates,
+}
+
+func rebuildAggregates(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, rebuildSQL)
+	return err
+}
+
+// RebuildAggregates recounts the maintained aggregates from the rows they count, in one
+// transaction. The bulk loaders of the seeds leave them to it.
+func (s *Store) RebuildAggregates(ctx context.Context) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error { return rebuildAggregates(ctx, tx) })
+}
+
+// inBulkTx is inTx for the bulk loaders: the aggregate triggers are paused for the
+// transaction's rows, which RebuildAggregates counts afterwards.
+func (s *Store) inBulkTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO aggregate_pause (paused) VALUES (1) ON CONFLICT DO NOTHING`); err != nil {
+			return err
+		}
+		if err := fn(tx); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM aggregate_pause`)
+		return err
+	})
+}
+
+// Recount is the aggregates' figures worked out again from the rows, the slow way, to
+// check the maintained ones against.
+type Recount struct {
+	Activities map[string]int // "year/school/type" → "records/students"
+	Attempts   map[int]int
+	Awareness  map[string]portal.Awareness // "year/school"
+}
+
+// Recount recounts from the rows (slow: for tests) when fromRows, or reads the
+// maintained aggregates.
+func (s *Store) Recount(ctx context.Context, fromRows bool) (*Recount, error) {
+	r := &Recount{Activities: map[string]int{}, Attempts: map[int]int{}, Awareness: map[string]portal.Awareness{}}
+	actSQL := `SELECT school_year, school_id, type, records, students FROM activity_counts`
+	attSQL := `SELECT school_year, submitted FROM attempt_counts WHERE submitted <> 0`
+	awSQL := `SELECT school_year, school_id, students, aware, verified_students, verified_aware FROM school_awareness`
+	if fromRows {
+		actSQL = `SELECT school_year, school_id, type, COUNT(*), SUM(students) FROM activities GROUP BY 1, 2, 3`
+		attSQL = `SELECT school_year, COUNT(*) FROM quiz_attempts WHERE submitted_at IS NOT NULL GROUP BY 1`
+		awSQL = `WITH l AS (
+			SELECT school_year, school_id, student_id, score * 5 >= max_score * 4 AS aware,
+				ROW_NUMBER() OVER (PARTITION BY school_year, student_id ORDER BY submitted_at DESC, id DESC) AS rn
+			FROM quiz_attempts WHERE kind = 'knowledge' AND submitted_at IS NOT NULL
+		), v AS (
+			SELECT school_year, school_id, student_id, score * 5 >= max_score * 4 AS aware,
+				ROW_NUMBER() OVER (PARTITION BY school_year, student_id ORDER BY submitted_at DESC, id DESC) AS rn
+			FROM quiz_attempts WHERE kind = 'knowledge' AND submitted_at IS NOT NULL AND flags = 0
+		)
+		SELECT l.school_year, l.school_id, COUNT(*), SUM(l.aware),
+			(SELECT COUNT(*) FROM v WHERE v.rn = 1 AND v.school_year = l.school_year AND v.school_id = l.school_id),
+			(SELECT COALESCE(SUM(v.aware), 0) FROM v WHERE v.rn = 1 AND v.school_year = l.school_year AND v.school_id = l.school_id)
+		FROM l WHERE l.rn = 1 GROUP BY l.school_year, l.school_id`
+	}
+	rows, err := s.read.QueryContext(ctx, actSQL)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var y, sc, n, st int
+		var ty string
+		if err := rows.Scan(&y, &sc, &ty, &n, &st); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		r.Activities[fmt.Sprint(y, "/", sc, "/", ty)] = n*1_000_000 + st
+	}
+	rows.Close()
+	rows, err = s.read.QueryContext(ctx, attSQL)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var y, n int
+		if err := rows.Scan(&y, &n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		r.Attempts[y] = n
+	}
+	rows.Close()
+	rows, err = s.read.QueryContext(ctx, awSQL)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var y, sc int
+		var a portal.Awareness
+		if err := rows.Scan(&y, &sc, &a.Students, &a.Aware, &a.VerifiedStudents, &a.VerifiedAware); err != nil {
+			return nil, err
+		}
+		r.Awareness[fmt.Sprint(y, "/", sc)] = a
+	}
+	return r, rows.Err()
+}

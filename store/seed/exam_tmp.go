@@ -1,0 +1,3 @@
+package seed
+
+const CityExamTitle = "全市禁毒知识测试（期末）"
