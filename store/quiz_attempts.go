@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/jinducity/portal"
@@ -26,47 +27,66 @@ type Drawer func(q *portal.Quiz) []portal.Item
 // as it is: it cannot be taken twice. The assignment must be one the student's class
 // sees and be open now. The server keeps the start time; the deadline is the time limit
 // later, or the assignment's close if sooner.
+//
+// Everything is read before the write, which is one INSERT: the unique indexes on open
+// attempts and on non-practice attempts keep a student to one, so two starts racing
+// (a double click) end with the same attempt.
 func (s *Store) StartAttempt(ctx context.Context, st *portal.Student, assignmentID int64, draw Drawer, device, ip string) (att *portal.Attempt, resumed bool, err error) {
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		a, err := scanAssignment(tx.QueryRowContext(ctx, `SELECT `+assignmentColumns+assignmentFrom+` WHERE as1.id = ?`, assignmentID))
-		if err != nil || !sees(a, st.ClassID, st.Grade, st.SchoolYear) {
-			return portal.Errorf(portal.ENOTFOUND, "ErrNotFound")
-		}
+	a, err := scanAssignment(s.read.QueryRowContext(ctx, `SELECT `+assignmentColumns+assignmentFrom+` WHERE as1.id = ?`, assignmentID))
+	if err != nil || !sees(a, st.ClassID, st.Grade, st.SchoolYear) {
+		return nil, false, portal.Errorf(portal.ENOTFOUND, "ErrNotFound")
+	}
+	existing := func() (*portal.Attempt, error) {
 		var id int64
-		err = tx.QueryRowContext(ctx, `SELECT id FROM quiz_attempts WHERE assignment_id = ? AND student_id = ?
+		err := s.read.QueryRowContext(ctx, `SELECT id FROM quiz_attempts WHERE assignment_id = ? AND student_id = ?
 			AND (submitted_at IS NULL OR kind <> 'practice') ORDER BY id DESC LIMIT 1`, assignmentID, st.ID).Scan(&id)
-		if err == nil {
-			att, err = s.attempt(ctx, tx, id)
-			resumed = true
-			return err
-		} else if !errors.Is(err, sql.ErrNoRows) {
-			return err
+		if err != nil {
+			return nil, err
 		}
-		now := s.now()
-		if !a.Open(now) {
-			return ErrQuizClosed
-		}
-		items := draw(a.Quiz)
-		if len(items) == 0 {
-			return portal.Errorf(portal.EINTERNAL, "ErrInternal")
-		}
-		deadline := now.Add(time.Duration(a.Quiz.TimeLimit) * time.Minute)
-		if a.ClosesAt.Before(deadline) {
-			deadline = a.ClosesAt
-		}
-		js, _ := json.Marshal(items)
+		return s.attempt(ctx, s.read, id)
+	}
+	if att, err := existing(); err == nil {
+		return att, true, nil
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return nil, false, err
+	}
+	now := s.now()
+	if !a.Open(now) {
+		return nil, false, ErrQuizClosed
+	}
+	items := draw(a.Quiz)
+	if len(items) == 0 {
+		return nil, false, portal.Errorf(portal.EINTERNAL, "ErrInternal")
+	}
+	deadline := now.Add(time.Duration(a.Quiz.TimeLimit) * time.Minute)
+	if a.ClosesAt.Before(deadline) {
+		deadline = a.ClosesAt
+	}
+	js, _ := json.Marshal(items)
+	att = &portal.Attempt{AssignmentID: a.ID, QuizID: a.QuizID, Kind: a.Quiz.Kind, StudentID: st.ID, ClassID: st.ClassID,
+		SchoolID: st.SchoolID, SchoolYear: st.SchoolYear, Items: items, Answers: map[string][]int{}, Right: map[string]bool{},
+		StartedAt: now.UTC(), Deadline: deadline.UTC(), MaxScore: len(items), QuizTitle: a.Quiz.Title,
+		PassMark: a.Quiz.PassMark, StudentName: st.Name, Number: st.Number}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO quiz_attempts (assignment_id, quiz_id, kind, student_id, class_id, school_id,
 			school_year, items, started_at, deadline, max_score, device, ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			a.ID, a.QuizID, string(a.Quiz.Kind), st.ID, st.ClassID, st.SchoolID, st.SchoolYear, string(js), now.UTC(),
-			deadline.UTC(), len(items), device, ip)
+			a.ID, a.QuizID, string(a.Quiz.Kind), st.ID, st.ClassID, st.SchoolID, st.SchoolYear, string(js), att.StartedAt,
+			att.Deadline, len(items), device, ip)
 		if err != nil {
 			return err
 		}
-		id, _ = res.LastInsertId()
-		att, err = s.attempt(ctx, tx, id)
+		att.ID, err = res.LastInsertId()
 		return err
 	})
-	return att, resumed, err
+	if isUnique(err) {
+		// Another start of the same student won the race.
+		att, err = existing()
+		return att, err == nil, err
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return att, false, nil
 }
 
 const attemptColumns = `t.id, t.assignment_id, t.quiz_id, t.kind, t.student_id, t.class_id, t.school_id, t.school_year, t.items,
@@ -206,38 +226,40 @@ type SubmitResult struct {
 // a replay or a double click returns ErrAlreadySubmitted and changes nothing. After the
 // deadline (plus SubmitGrace) the answers sent are ignored and the ones saved before
 // count. Fields other than the answers (a time, a score) are never read.
+//
+// The attempt and the answers saved so far are read before the write; the transaction
+// writes the answers with their marks, closes the attempt (if still open) and raises the
+// flags.
 func (s *Store) SubmitAttempt(ctx context.Context, studentID, id int64, answers map[string][]int, bank map[string]*portal.Question) (SubmitResult, error) {
 	var res SubmitResult
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		a, err := s.attempt(ctx, tx, id)
-		if err != nil || a.StudentID != studentID {
-			return portal.Errorf(portal.ENOTFOUND, "ErrNotFound")
+	a, err := s.attempt(ctx, s.read, id)
+	if err != nil || a.StudentID != studentID {
+		return res, portal.Errorf(portal.ENOTFOUND, "ErrNotFound")
+	}
+	res.Attempt = a
+	if a.Submitted() {
+		return res, ErrAlreadySubmitted
+	}
+	if err := checkAnswers(a, answers); err != nil {
+		return res, err
+	}
+	now := s.now()
+	if now.After(a.Deadline.Add(portal.SubmitGrace)) {
+		res.Late = true
+		now = a.Deadline
+	} else {
+		for q, c := range answers {
+			a.Answers[q] = c
 		}
-		if a.Submitted() {
-			res.Attempt = a
-			return ErrAlreadySubmitted
-		}
-		if err := checkAnswers(a, answers); err != nil {
-			return err
-		}
-		now := s.now()
-		if now.After(a.Deadline.Add(portal.SubmitGrace)) {
-			res.Late = true
-			now = a.Deadline
-		} else {
-			if err := upsertAnswers(ctx, tx, id, answers); err != nil {
-				return err
-			}
-			for q, c := range answers {
-				a.Answers[q] = c
-			}
-		}
-		if err := s.finish(ctx, tx, a, now, bank); err != nil {
-			return err
-		}
-		res.Attempt, err = s.attempt(ctx, tx, id)
-		return err
+	}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		return s.finish(ctx, tx, a, now, bank)
 	})
+	if errors.Is(err, ErrAlreadySubmitted) {
+		if b, err := s.attempt(ctx, s.read, id); err == nil {
+			res.Attempt = b
+		}
+	}
 	return res, err
 }
 
@@ -246,11 +268,16 @@ func (s *Store) SubmitAttempt(ctx context.Context, studentID, id int64, answers 
 // the meantime.
 func (s *Store) finish(ctx context.Context, tx *sql.Tx, a *portal.Attempt, at time.Time, bank map[string]*portal.Question) error {
 	score, right := portal.Score(bank, a.Items, a.Answers)
+	// Every question's row in one statement: the answer as scored and its mark.
+	args := make([]any, 0, 4*len(a.Items))
 	for i, it := range a.Items {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO quiz_answers (attempt_id, question_id, choice, correct) VALUES (?, ?, '', ?)
-			ON CONFLICT (attempt_id, question_id) DO UPDATE SET correct = excluded.correct`, a.ID, it.Q, right[i]); err != nil {
-			return err
-		}
+		args = append(args, a.ID, it.Q, portal.EncodeChoice(a.Answers[it.Q]), right[i])
+		a.Right[it.Q] = right[i]
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO quiz_answers (attempt_id, question_id, choice, correct) VALUES `+
+		strings.TrimSuffix(strings.Repeat(`(?, ?, ?, ?),`, len(a.Items)), ",")+`
+		ON CONFLICT (attempt_id, question_id) DO UPDATE SET choice = excluded.choice, correct = excluded.correct`, args...); err != nil {
+		return err
 	}
 	flags := 0
 	if portal.TooFast(a.StartedAt, at, len(a.Items)) {
@@ -270,6 +297,7 @@ func (s *Store) finish(ctx context.Context, tx *sql.Tx, a *portal.Attempt, at ti
 	if n, _ := res.RowsAffected(); n == 0 {
 		return ErrAlreadySubmitted
 	}
+	a.SubmittedAt, a.Score, a.Flags = at.UTC(), score, a.Flags|flags
 	if sheet != "" {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM quiz_attempts WHERE assignment_id = ? AND class_id = ?

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -177,4 +178,57 @@ func mustSchoolB(b *testing.B, s *store.Store) *portal.School {
 		b.Fatal(err)
 	}
 	return sc
+}
+
+// TestStartAttemptRace checks that a student's starts racing each other (a double tap on
+// a phone, a class of students each tapping twice) end with one attempt each.
+func TestStartAttemptRace(t *testing.T) {
+	s, _ := mustStore(t)
+	ctx := context.Background()
+	w := mustQuizWorld(t, s, mustSchool(t, s, "并发中学"), 20)
+	if err := s.BulkQuizzes(ctx, portal.SystemActor, w.quizzes, nil, w.as, nil); err != nil {
+		t.Fatal(err)
+	}
+	draw := func(q *portal.Quiz) []portal.Item {
+		items := make([]portal.Item, q.Questions)
+		for i := range items {
+			items[i] = portal.Item{Q: fmt.Sprintf("J%03d", i+1), Perm: []int{0, 1, 2, 3}}
+		}
+		return items
+	}
+	ids := w.ids[w.classes[0].ID]
+	got := make([][]int64, len(ids))
+	var wg sync.WaitGroup
+	for i, sid := range ids {
+		st, err := s.GetStudent(ctx, sid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got[i] = make([]int64, 4)
+		for k := range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				att, _, err := s.StartAttempt(ctx, st, w.test.ID, draw, "", "")
+				if err != nil {
+					t.Errorf("start: %v", err)
+					return
+				}
+				got[i][k] = att.ID
+			}()
+		}
+	}
+	wg.Wait()
+	seen := map[int64]bool{}
+	for i, g := range got {
+		for _, id := range g {
+			if id != g[0] || id == 0 {
+				t.Fatalf("student %d got attempts %v, want one", i, g)
+			}
+		}
+		if seen[g[0]] {
+			t.Fatalf("two students share attempt %d", g[0])
+		}
+		seen[g[0]] = true
+	}
 }

@@ -36,9 +36,9 @@ type bench struct {
 	volunteers int
 	// insertRPS is insert_ceiling's result, which sizes quiz_submit's pool of students.
 	insertRPS float64
-	// takers hands out students who have not taken the exam, each once.
-	takers int
-	logf   func(string, ...any)
+	// spike is the number of students of the exam spike.
+	spike int
+	logf  func(string, ...any)
 }
 
 func newBench(ctx context.Context, src string, logf func(string, ...any)) (*bench, error) {
@@ -184,7 +184,7 @@ func (b *bench) scenarios() []scenario {
 		{"school_page", b.pages("school_page", "/school/activities/", seed.CityAccounts.Teacher, 16)},
 		{"insert_ceiling", b.insertCeiling(16)},
 		{"quiz_submit", b.quizSubmit(16)},
-		{"exam_spike", b.examSpike(3000)},
+		{"exam_spike", b.examSpike()},
 		{"signup_race", b.signupRace(min(200, b.volunteers))},
 	}
 }

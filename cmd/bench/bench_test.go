@@ -29,7 +29,7 @@ func TestBenchOnSmallCity(t *testing.T) {
 	st.Close()
 
 	var out bytes.Buffer
-	if err := run(ctx, []string{"-db", db, "-duration", "300ms", "-warmup", "100ms"}, &out, io.Discard); err != nil {
+	if err := run(ctx, []string{"-db", db, "-duration", "300ms", "-warmup", "100ms", "-spike", "100"}, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	var rep struct {
@@ -49,6 +49,13 @@ func TestBenchOnSmallCity(t *testing.T) {
 		if _, race := sc["accepted"]; race {
 			continue
 		}
+		if sc["name"] == "exam_spike" {
+			if sc["students"].(float64) != 100 || sc["errors"].(float64) != 0 || sc["start_p99_ms"].(float64) <= 0 ||
+				sc["submit_p99_ms"].(float64) <= 0 {
+				t.Errorf("exam_spike = %v", sc)
+			}
+			continue
+		}
 		if sc["errors"].(float64) != 0 || sc["rps"].(float64) <= 0 {
 			t.Errorf("scenario %v", sc)
 		}
@@ -62,7 +69,8 @@ func TestBenchOnSmallCity(t *testing.T) {
 			}
 		}
 	}
-	for _, n := range []string{"static_ceiling", "home", "dashboard", "school_page", "insert_ceiling", "signup_race"} {
+	for _, n := range []string{"static_ceiling", "home", "dashboard", "school_page", "insert_ceiling", "quiz_submit",
+		"exam_spike", "signup_race"} {
 		if !names[n] {
 			t.Errorf("scenario %s missing from the report", n)
 		}

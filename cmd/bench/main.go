@@ -49,6 +49,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	db := fs.String("db", "", "data set to benchmark (a copy is used; the file is left as it is)")
 	duration := fs.Duration("duration", 10*time.Second, "measured time of each throughput scenario")
 	warmup := fs.Duration("warmup", 2*time.Second, "unmeasured time before each scenario")
+	spike := fs.Int("spike", 3000, "students of the exam spike")
 	only := fs.String("only", "", "comma-separated scenarios to run (default: all; the contract's report needs all)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
@@ -63,6 +64,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer b.close()
+	b.spike = *spike
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {

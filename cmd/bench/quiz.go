@@ -73,15 +73,17 @@ func parallel(n, conc int, fn func(i int) error) error {
 // joinTakers logs n students who have not taken the exam in, each through POST /join
 // with their class's code, name and number: n sessions of n real students. Students are
 // never handed out twice in a run.
-func (b *bench) joinTakers(ctx context.Context, a *portal.Assignment, n int) ([]*http.Client, error) {
-	cards, err := b.store.TestTakers(ctx, a, b.takers, n)
+// The exam spike takes the first spike students; quiz_submit those after them, up to n
+// and at least need.
+func (b *bench) joinTakers(ctx context.Context, a *portal.Assignment, offset, n, need int) ([]*http.Client, error) {
+	cards, err := b.store.TestTakers(ctx, a, offset, n)
 	if err != nil {
 		return nil, err
 	}
-	b.takers += n
-	if len(cards) < n {
-		return nil, fmt.Errorf("the data set has %d students left for the exam, %d needed", len(cards), n)
+	if len(cards) < need {
+		return nil, fmt.Errorf("the data set has %d students left for the exam, %d needed", len(cards), need)
 	}
+	n = len(cards)
 	clients := make([]*http.Client, n)
 	err = parallel(n, 32, func(i int) error {
 		c := b.client()
@@ -177,10 +179,11 @@ func (b *bench) quizSubmit(n int) func(context.Context, time.Duration, time.Dura
 		rate := max(b.insertRPS, 1000)
 		size := min(int(rate*1.6*(warmup+duration).Seconds()), 80000)
 		t0 := time.Now()
-		clients, err := b.joinTakers(ctx, a, size)
+		clients, err := b.joinTakers(ctx, a, b.spike, size, 100)
 		if err != nil {
 			return nil, err
 		}
+		size = len(clients)
 		pool := make([]*taker, size)
 		if err := parallel(size, 32, func(i int) (err error) {
 			pool[i], err = b.start(clients[i], a)
@@ -257,13 +260,14 @@ type spikeResult struct {
 // at its own instant, evenly spread), then hand it in within one second. A student's
 // start is the start button and the page of questions; a submission is the hand-in and
 // the result page.
-func (b *bench) examSpike(n int) func(context.Context, time.Duration, time.Duration) (any, error) {
+func (b *bench) examSpike() func(context.Context, time.Duration, time.Duration) (any, error) {
 	return func(ctx context.Context, _, _ time.Duration) (any, error) {
+		n := b.spike
 		a, err := b.exam(ctx)
 		if err != nil {
 			return nil, err
 		}
-		clients, err := b.joinTakers(ctx, a, n)
+		clients, err := b.joinTakers(ctx, a, 0, n, n)
 		if err != nil {
 			return nil, err
 		}
