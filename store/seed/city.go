@@ -13,16 +13,17 @@ import (
 )
 
 // CitySize is the size of the city-scale data set of the load benchmark. Activities are
-// the activity records over the previous and the current school year; zero means none.
+// the activity records over the previous and the current school year, Services the
+// confirmed, attended sign-ups with hours over the two years; zero means none.
 type CitySize struct {
 	Districts, Schools, Classes, Students, Associations, Volunteers int
-	Activities                                                      int
+	Activities, Services                                            int
 }
 
 // FullCity is the city the benchmark targets: a large Chinese city's schools on one
 // modest server.
 var FullCity = CitySize{Districts: 12, Schools: 2000, Classes: 25000, Students: 1000000, Associations: 200, Volunteers: 20000,
-	Activities: 300000}
+	Activities: 300000, Services: 150000}
 
 // CityAccounts are the accounts of the city data set that the benchmark logs in with,
 // all with DemoPassword: the admin, the teacher of the first school and the coordinator
@@ -42,8 +43,9 @@ var stageShare = []struct {
 // City writes the city-scale data set into an empty database, deterministically for a
 // seed, through the store's bulk methods: large transactions, validated rows. After the
 // districts, schools, accounts, classes and students come size.Activities activity
-// records over two school years. Every account is marked as a demo account (its password
-// is public), so a production start refuses the database.
+// records over two school years and size.Services confirmed volunteer services. Every
+// account is marked as a demo account (its password is public), so a production start
+// refuses the database.
 func City(ctx context.Context, s *store.Store, now time.Time, size CitySize, seed uint64, progress func(string)) error {
 	a := portal.SystemActor
 	g := &gen{r: rand.New(rand.NewPCG(seed, 626)), now: now, year: portal.SchoolYear(now), codes: map[string]bool{}}
@@ -136,7 +138,8 @@ func City(ctx context.Context, s *store.Store, now time.Time, size CitySize, see
 	}
 	for _, u := range users {
 		u.Demo = true
-		u.CreatedAt = start.AddDate(0, -g.r.IntN(12), 0)
+		// Before the previous school year, whose services the volunteers took part in.
+		u.CreatedAt = start.AddDate(-1, -g.r.IntN(12), 0)
 	}
 	hash, err := demoHash()
 	if err != nil {
@@ -195,6 +198,9 @@ func City(ctx context.Context, s *store.Store, now time.Time, size CitySize, see
 	// others as they were.
 	if err := cityActivities(ctx, s, rand.New(rand.NewPCG(seed, 1)), now, schools, classes, enrolled, size.Activities, progress); err != nil {
 		return fmt.Errorf("activities: %w", err)
+	}
+	if err := cityServices(ctx, s, rand.New(rand.NewPCG(seed, 2)), now, districts, assocs, users, size.Services, progress); err != nil {
+		return fmt.Errorf("services: %w", err)
 	}
 	return nil
 }
