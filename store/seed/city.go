@@ -13,17 +13,23 @@ import (
 )
 
 // CitySize is the size of the city-scale data set of the load benchmark. Activities are
-// the activity records over the previous and the current school year, Services the
-// confirmed, attended sign-ups with hours over the two years; zero means none.
+// the activity records over the previous and the current school year, Attempts the
+// submitted quiz attempts of the current year's students, Services the confirmed,
+// attended sign-ups with hours over the two years; zero means none.
 type CitySize struct {
 	Districts, Schools, Classes, Students, Associations, Volunteers int
-	Activities, Services                                            int
+	Activities, Attempts, Services                                  int
 }
 
 // FullCity is the city the benchmark targets: a large Chinese city's schools on one
 // modest server.
 var FullCity = CitySize{Districts: 12, Schools: 2000, Classes: 25000, Students: 1000000, Associations: 200, Volunteers: 20000,
-	Activities: 300000, Services: 150000}
+	Activities: 300000, Attempts: 3000000, Services: 150000}
+
+// CityExamTitle is the title of the exam spike's test: a city-wide knowledge test of the
+// band with the most students, open from an hour before the seed's now for 30 days, with
+// no attempts yet; the only open assignment of the city set without attempts.
+const CityExamTitle = "全市禁毒知识测试（期末）"
 
 // CityAccounts are the accounts of the city data set that the benchmark logs in with,
 // all with DemoPassword: the admin, the teacher of the first school and the coordinator
@@ -43,9 +49,10 @@ var stageShare = []struct {
 // City writes the city-scale data set into an empty database, deterministically for a
 // seed, through the store's bulk methods: large transactions, validated rows. After the
 // districts, schools, accounts, classes and students come size.Activities activity
-// records over two school years and size.Services confirmed volunteer services. Every
-// account is marked as a demo account (its password is public), so a production start
-// refuses the database.
+// records over two school years, size.Services confirmed volunteer services and
+// size.Attempts quiz attempts, then the exam spike's test (CityExamTitle). Every account
+// is marked as a demo account (its password is public), so a production start refuses the
+// database.
 func City(ctx context.Context, s *store.Store, now time.Time, size CitySize, seed uint64, progress func(string)) error {
 	a := portal.SystemActor
 	g := &gen{r: rand.New(rand.NewPCG(seed, 626)), now: now, year: portal.SchoolYear(now), codes: map[string]bool{}}
@@ -201,6 +208,9 @@ func City(ctx context.Context, s *store.Store, now time.Time, size CitySize, see
 	}
 	if err := cityServices(ctx, s, rand.New(rand.NewPCG(seed, 2)), now, districts, assocs, users, size.Services, progress); err != nil {
 		return fmt.Errorf("services: %w", err)
+	}
+	if err := cityQuizzes(ctx, s, rand.New(rand.NewPCG(seed, 3)), now, classes, enrolled, size.Attempts, progress); err != nil {
+		return fmt.Errorf("quizzes: %w", err)
 	}
 	return nil
 }
