@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jinducity/portal"
+	"github.com/mattn/go-sqlite3"
 )
 
 // SeedAttempt is a submitted attempt for the bulk loader, pointing at its assignment.
@@ -18,8 +20,8 @@ type SeedAttempt struct {
 	Device     string
 }
 
-// attemptBatch is the number of rows inserted by one statement.
-const attemptBatch = 100
+// attemptBatch and answerBatch are the numbers of rows inserted by one statement.
+const attemptBatch, answerBatch = 100, 200
 
 // BulkQuizzes writes quizzes, their assignments and submitted attempts in one
 // transaction (the demo city), setting the quizzes' and assignments' IDs.
@@ -50,67 +52,174 @@ func (s *Store) BulkQuizzes(ctx context.Context, a portal.Actor, quizzes []*port
 			}
 			x.ID, _ = res.LastInsertId()
 		}
-		// Attempt IDs are assigned here so the answers can refer to them without a
-		// round trip per row.
-		var next int64
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) + 1 FROM quiz_attempts`).Scan(&next); err != nil {
-			return err
-		}
-		const cols = 17
-		var args []any
-		var answers []any
-		flush := func() error {
-			if n := len(args) / cols; n > 0 {
-				q := `INSERT INTO quiz_attempts (id, assignment_id, quiz_id, kind, student_id, class_id, school_id, school_year,
-					items, started_at, deadline, submitted_at, score, max_score, flags, device, sheet) VALUES ` +
-					strings.TrimSuffix(strings.Repeat(`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?),`, n), ",")
-				if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-					return err
-				}
-				args = args[:0]
-			}
-			if n := len(answers) / 4; n > 0 {
-				q := `INSERT INTO quiz_answers (attempt_id, question_id, choice, correct) VALUES ` +
-					strings.TrimSuffix(strings.Repeat(`(?, ?, ?, ?),`, n), ",")
-				if _, err := tx.ExecContext(ctx, q, answers...); err != nil {
-					return err
-				}
-				answers = answers[:0]
-			}
-			return nil
-		}
-		for i, at := range atts {
-			at.ID = next
-			next++
-			at.AssignmentID, at.QuizID = at.Assignment.ID, at.Assignment.QuizID
-			js, err := json.Marshal(at.Items)
-			if err != nil {
-				return err
-			}
-			sheet := ""
-			if at.Answers != nil && at.Score < len(at.Items) {
-				sheet = portal.SheetKey(at.Items, at.Answers)
-			}
-			args = append(args, at.ID, at.AssignmentID, at.QuizID, string(at.Kind), at.StudentID, at.ClassID, at.SchoolID,
-				at.SchoolYear, string(js), at.StartedAt.UTC(), at.Deadline.UTC(), at.SubmittedAt.UTC(), at.Score, len(at.Items),
-				at.Flags, at.Device, sheet)
-			if at.Answers != nil {
-				for _, it := range at.Items {
-					answers = append(answers, at.ID, it.Q, portal.EncodeChoice(at.Answers[it.Q]), at.Right[it.Q])
-				}
-			}
-			if len(args) >= attemptBatch*cols || len(answers) >= 200*4 {
-				if err := flush(); err != nil {
-					return bulkError("attempt", i, fmt.Sprint(at.StudentID), err)
-				}
-			}
-		}
-		if err := flush(); err != nil {
+		if err := insertAttempts(ctx, tx, atts); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, a, "seed.quizzes", "quiz", 0, fmt.Sprintf("%d quizzes, %d assignments, %d attempts",
 			len(quizzes), len(as), len(atts)))
 	})
+}
+
+// BulkAttempts writes submitted attempts at existing assignments in one transaction with
+// one audit row; a caller with millions of attempts calls it once per chunk, so memory
+// and the write-ahead log stay bounded. Each attempt is checked for what the app relies
+// on: its kind is the quiz's, its score at most its number of items, and it was started
+// before it was submitted, by the deadline.
+func (s *Store) BulkAttempts(ctx context.Context, a portal.Actor, atts []*SeedAttempt) error {
+	for i, at := range atts {
+		if err := checkSeedAttempt(at); err != nil {
+			return bulkError("attempt", i, fmt.Sprint(at.StudentID), err)
+		}
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := insertAttempts(ctx, tx, atts); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, a, "seed.attempts", "quiz", 0, fmt.Sprintf("%d attempts", len(atts)))
+	})
+}
+
+// checkSeedAttempt returns what is wrong with a seeded attempt, or nil.
+func checkSeedAttempt(at *SeedAttempt) error {
+	switch {
+	case at.Assignment == nil || at.Assignment.Quiz == nil || at.Assignment.ID == 0:
+		return fmt.Errorf("no saved assignment")
+	case at.Kind != at.Assignment.Quiz.Kind:
+		return fmt.Errorf("kind %s at a %s quiz", at.Kind, at.Assignment.Quiz.Kind)
+	case len(at.Items) == 0 || at.Score < 0 || at.Score > len(at.Items):
+		return fmt.Errorf("score %d of %d items", at.Score, len(at.Items))
+	case !at.StartedAt.Before(at.SubmittedAt) || at.SubmittedAt.After(at.Deadline):
+		return fmt.Errorf("started %v, submitted %v, deadline %v", at.StartedAt, at.SubmittedAt, at.Deadline)
+	}
+	return nil
+}
+
+// insertAttempts writes submitted attempts, with their answers when they have them, many
+// rows per statement, setting their IDs. A second goroutine encodes the rows (items as
+// JSON, times as text) one batch ahead of the inserts, which run on the transaction's
+// goroutine; the statements for full batches are prepared once, as preparing one of
+// thousands of parameters costs more than running it.
+func insertAttempts(ctx context.Context, tx *sql.Tx, atts []*SeedAttempt) error {
+	// Attempt IDs are assigned here so the answers can refer to them without a
+	// round trip per row.
+	var next int64
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) + 1 FROM quiz_attempts`).Scan(&next); err != nil {
+		return err
+	}
+	type batch struct {
+		first            int // index of the first attempt
+		attempts, answer []any
+		err              error
+	}
+	batches := make(chan batch, 8)
+	done := make(chan struct{})
+	go func() {
+		defer close(batches)
+		for first := 0; first < len(atts); first += attemptBatch {
+			b := batch{first: first, attempts: make([]any, 0, attemptBatch*attemptCols)}
+			for i, at := range atts[first:min(first+attemptBatch, len(atts))] {
+				at.ID = next + int64(first+i)
+				at.AssignmentID, at.QuizID = at.Assignment.ID, at.Assignment.QuizID
+				js, err := json.Marshal(at.Items)
+				if err != nil {
+					b.err = err
+					break
+				}
+				sheet := ""
+				if at.Answers != nil && at.Score < len(at.Items) {
+					sheet = portal.SheetKey(at.Items, at.Answers)
+				}
+				b.attempts = append(b.attempts, at.ID, at.AssignmentID, at.QuizID, string(at.Kind), at.StudentID, at.ClassID,
+					at.SchoolID, int64(at.SchoolYear), string(js), timeText(at.StartedAt), timeText(at.Deadline),
+					timeText(at.SubmittedAt), int64(at.Score), int64(len(at.Items)), int64(at.Flags), at.Device, sheet)
+				if at.Answers != nil {
+					for _, it := range at.Items {
+						b.answer = append(b.answer, at.ID, it.Q, portal.EncodeChoice(at.Answers[it.Q]), at.Right[it.Q])
+					}
+				}
+			}
+			select {
+			case batches <- b:
+			case <-done:
+				return
+			}
+		}
+	}()
+	defer func() {
+		// Stop the encoder and wait for it: the caller may read the attempts next.
+		close(done)
+		for range batches {
+		}
+	}()
+	ins := &multiInsert{tx: tx, prefix: `INSERT INTO quiz_attempts (id, assignment_id, quiz_id, kind, student_id, class_id,
+		school_id, school_year, items, started_at, deadline, submitted_at, score, max_score, flags, device, sheet) VALUES `,
+		cols: attemptCols, batch: attemptBatch}
+	defer ins.close()
+	ans := &multiInsert{tx: tx, prefix: `INSERT INTO quiz_answers (attempt_id, question_id, choice, correct) VALUES `,
+		cols: 4, batch: answerBatch}
+	defer ans.close()
+	for b := range batches {
+		if b.err != nil {
+			return bulkError("attempt", b.first, "", b.err)
+		}
+		if err := ins.exec(ctx, b.attempts); err != nil {
+			return bulkError("attempt", b.first, fmt.Sprint(b.attempts[4]), err)
+		}
+		if err := ans.exec(ctx, b.answer); err != nil {
+			return bulkError("answers of attempt", b.first, fmt.Sprint(b.attempts[4]), err)
+		}
+	}
+	return nil
+}
+
+// attemptCols is the number of values of one attempt row.
+const attemptCols = 17
+
+// timeText returns t as go-sqlite3 writes a time.Time (in UTC), so that the text can be
+// made away from the goroutine that binds it.
+func timeText(t time.Time) string { return t.UTC().Format(sqlite3.SQLiteTimestampFormats[0]) }
+
+// multiInsert inserts rows of cols values many per statement: batch rows through a
+// statement prepared once, fewer through one made for them.
+type multiInsert struct {
+	tx          *sql.Tx
+	prefix      string
+	cols, batch int
+	full        *sql.Stmt
+}
+
+// exec inserts the rows whose values args holds in order.
+func (m *multiInsert) exec(ctx context.Context, args []any) error {
+	for len(args) > 0 {
+		n := min(len(args)/m.cols, m.batch)
+		var err error
+		if n < m.batch {
+			_, err = m.tx.ExecContext(ctx, m.query(n), args[:n*m.cols]...)
+		} else {
+			if m.full == nil {
+				if m.full, err = m.tx.PrepareContext(ctx, m.query(n)); err != nil {
+					return err
+				}
+			}
+			_, err = m.full.ExecContext(ctx, args[:n*m.cols]...)
+		}
+		if err != nil {
+			return err
+		}
+		args = args[n*m.cols:]
+	}
+	return nil
+}
+
+// query returns the statement for n rows.
+func (m *multiInsert) query(n int) string {
+	return m.prefix + strings.TrimSuffix(strings.Repeat("("+strings.Repeat("?, ", m.cols-1)+"?),", n), ",")
+}
+
+func (m *multiInsert) close() {
+	if m.full != nil {
+		m.full.Close()
+	}
 }
 
 // StudentIDsByClass returns the IDs of every student by class, in one query.

@@ -1,23 +1,35 @@
 package seed
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/jinducity/portal"
 	"github.com/jinducity/portal/store"
 )
 
-// CitySize is the size of the city-scale data set of the load benchmark.
+// CitySize is the size of the city-scale data set of the load benchmark. Activities are
+// the activity records over the previous and the current school year, Attempts the
+// submitted quiz attempts of the current year's students, Services the confirmed,
+// attended sign-ups with hours over the two years; zero means none.
 type CitySize struct {
 	Districts, Schools, Classes, Students, Associations, Volunteers int
+	Activities, Attempts, Services                                  int
 }
 
 // FullCity is the city the benchmark targets: a large Chinese city's schools on one
 // modest server.
-var FullCity = CitySize{Districts: 12, Schools: 2000, Classes: 25000, Students: 1000000, Associations: 200, Volunteers: 20000}
+var FullCity = CitySize{Districts: 12, Schools: 2000, Classes: 25000, Students: 1000000, Associations: 200, Volunteers: 20000,
+	Activities: 300000, Attempts: 3000000, Services: 150000}
+
+// CityExamTitle is the title of the exam spike's test: a city-wide knowledge test of the
+// band with the most students, open from an hour before the seed's now for 30 days, with
+// no attempts yet; the only open assignment of the city set without attempts.
+const CityExamTitle = "全市禁毒知识测试（期末）"
 
 // CityAccounts are the accounts of the city data set that the benchmark logs in with,
 // all with DemoPassword: the admin, the teacher of the first school and the coordinator
@@ -35,9 +47,12 @@ var stageShare = []struct {
 }{{pri, 55, "小学"}, {jun, 20, "初级中学"}, {sen, 10, "高级中学"}, {nin, 10, "九年制学校"}, {voc, 5, "职业学校"}}
 
 // City writes the city-scale data set into an empty database, deterministically for a
-// seed, through the store's bulk methods: large transactions, validated rows. Every
-// account is marked as a demo account (its password is public), so a production start
-// refuses the database.
+// seed, through the store's bulk methods: large transactions, validated rows. After the
+// districts, schools, accounts, classes and students come size.Activities activity
+// records over two school years, size.Services confirmed volunteer services and
+// size.Attempts quiz attempts, then the exam spike's test (CityExamTitle). Every account
+// is marked as a demo account (its password is public), so a production start refuses the
+// database.
 func City(ctx context.Context, s *store.Store, now time.Time, size CitySize, seed uint64, progress func(string)) error {
 	a := portal.SystemActor
 	g := &gen{r: rand.New(rand.NewPCG(seed, 626)), now: now, year: portal.SchoolYear(now), codes: map[string]bool{}}
@@ -130,7 +145,8 @@ func City(ctx context.Context, s *store.Store, now time.Time, size CitySize, see
 	}
 	for _, u := range users {
 		u.Demo = true
-		u.CreatedAt = start.AddDate(0, -g.r.IntN(12), 0)
+		// Before the previous school year, whose services the volunteers took part in.
+		u.CreatedAt = start.AddDate(-1, -g.r.IntN(12), 0)
 	}
 	hash, err := demoHash()
 	if err != nil {
@@ -164,11 +180,13 @@ func City(ctx context.Context, s *store.Store, now time.Time, size CitySize, see
 	const chunk = 100000
 	batch := make([]portal.Student, 0, chunk)
 	total := 0
+	enrolled := make(map[int64]int, len(classes))
 	for i, c := range classes {
 		n := perClass
 		if i < extra {
 			n++
 		}
+		enrolled[c.ID] = n
 		for k := 1; k <= n; k++ {
 			batch = append(batch, portal.Student{ClassID: c.ID, Name: g.name(childNames), Number: fmt.Sprint(k),
 				CreatedAt: g.notAfterNow(start.Add(time.Duration(g.r.IntN(60*24)) * time.Hour))})
@@ -182,11 +200,25 @@ func City(ctx context.Context, s *store.Store, now time.Time, size CitySize, see
 			progress(fmt.Sprintf("%d students", total))
 		}
 	}
+
+	// Each part draws from a random source of its own, so that changing one leaves the
+	// others as they were.
+	if err := cityActivities(ctx, s, rand.New(rand.NewPCG(seed, 1)), now, schools, classes, enrolled, size.Activities, progress); err != nil {
+		return fmt.Errorf("activities: %w", err)
+	}
+	if err := cityServices(ctx, s, rand.New(rand.NewPCG(seed, 2)), now, districts, assocs, users, size.Services, progress); err != nil {
+		return fmt.Errorf("services: %w", err)
+	}
+	if err := cityQuizzes(ctx, s, rand.New(rand.NewPCG(seed, 3)), now, classes, enrolled, size.Attempts, progress); err != nil {
+		return fmt.Errorf("quizzes: %w", err)
+	}
 	return nil
 }
 
 // cityClasses spreads n classes of the current school year over the schools, each school
-// getting classes in the grades its stage teaches.
+// getting classes in the grades its stage teaches. They come out by school and grade, so
+// that the IDs of a school's classes and students are consecutive and the attempts,
+// written school by school, append to every index of theirs.
 func cityClasses(g *gen, schools []*portal.School, n int, start time.Time) []*portal.Class {
 	out := make([]*portal.Class, 0, n)
 	counter := make([]map[int]int, len(schools))
@@ -207,6 +239,9 @@ func cityClasses(g *gen, schools []*portal.School, n int, start time.Time) []*po
 		}
 		out = append(out, c)
 	}
+	slices.SortStableFunc(out, func(a, b *portal.Class) int {
+		return cmp.Or(cmp.Compare(a.SchoolID, b.SchoolID), cmp.Compare(a.Grade, b.Grade))
+	})
 	return out
 }
 
