@@ -64,14 +64,16 @@ func (s *Store) BulkQuizzes(ctx context.Context, a portal.Actor, quizzes []*port
 // one audit row; a caller with millions of attempts calls it once per chunk, so memory
 // and the write-ahead log stay bounded. Each attempt is checked for what the app relies
 // on: its kind is the quiz's, its score at most its number of items, and it was started
-// before it was submitted, by the deadline.
+// before it was submitted, by the deadline. The caller recounts the aggregates after the
+// last chunk (RebuildAggregates).
 func (s *Store) BulkAttempts(ctx context.Context, a portal.Actor, atts []*SeedAttempt) error {
 	for i, at := range atts {
 		if err := checkSeedAttempt(at); err != nil {
 			return bulkError("attempt", i, fmt.Sprint(at.StudentID), err)
 		}
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	// The aggregate triggers are paused for millions of rows; the caller recounts once.
+	return s.inBulkTx(ctx, func(tx *sql.Tx) error {
 		if err := insertAttempts(ctx, tx, atts); err != nil {
 			return err
 		}

@@ -212,6 +212,12 @@ func City(ctx context.Context, s *store.Store, now time.Time, size CitySize, see
 	if err := cityQuizzes(ctx, s, rand.New(rand.NewPCG(seed, 3)), now, classes, enrolled, size.Attempts, progress); err != nil {
 		return fmt.Errorf("quizzes: %w", err)
 	}
+	// The attempts were loaded with the aggregate triggers paused: one recount.
+	t0 := time.Now()
+	if err := s.RebuildAggregates(ctx); err != nil {
+		return fmt.Errorf("aggregates: %w", err)
+	}
+	progress(fmt.Sprintf("aggregates recounted in %.1f s", time.Since(t0).Seconds()))
 	return nil
 }
 

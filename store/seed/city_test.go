@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"testing"
 	"time"
 
@@ -293,5 +294,27 @@ func TestCityIsDeterministic(t *testing.T) {
 		if a[i] == c[i] {
 			t.Errorf("seeds 7 and 8 agree at %d: %q", i, a[i])
 		}
+	}
+}
+
+// TestCityAggregates checks that the city set, loaded with the aggregate triggers paused,
+// ends with aggregates equal to a recount.
+func TestCityAggregates(t *testing.T) {
+	st, _ := mustCity(t, 1)
+	ctx := context.Background()
+	maintained, err := st.Recount(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recount, err := st.Recount(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recount.Awareness) == 0 || len(recount.Activities) == 0 || len(recount.Attempts) == 0 {
+		t.Fatalf("the small city has no figures to check: %d, %d, %d", len(recount.Awareness), len(recount.Activities), len(recount.Attempts))
+	}
+	if !maps.Equal(maintained.Activities, recount.Activities) || !maps.Equal(maintained.Attempts, recount.Attempts) ||
+		!maps.Equal(maintained.Awareness, recount.Awareness) {
+		t.Error("the city set's aggregates differ from a recount")
 	}
 }
