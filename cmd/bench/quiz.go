@@ -75,7 +75,11 @@ func parallel(n, conc int, fn func(i int) error) error {
 // never handed out twice in a run.
 // The exam spike takes the first spike students; quiz_submit those after them, up to n
 // and at least need.
-func (b *bench) joinTakers(ctx context.Context, a *portal.Assignment, offset, n, need int) ([]*http.Client, error) {
+//
+// With own, each student has a connection of their own, as each phone does, opened when
+// they joined and kept alive while they look at the page with the test: the spike's
+// students do not all dial at the same instant.
+func (b *bench) joinTakers(ctx context.Context, a *portal.Assignment, offset, n, need int, own bool) ([]*http.Client, error) {
 	cards, err := b.store.TestTakers(ctx, a, offset, n)
 	if err != nil {
 		return nil, err
@@ -87,6 +91,9 @@ func (b *bench) joinTakers(ctx context.Context, a *portal.Assignment, offset, n,
 	clients := make([]*http.Client, n)
 	err = parallel(n, 32, func(i int) error {
 		c := b.client()
+		if own {
+			c.Transport = &http.Transport{MaxIdleConnsPerHost: 1, IdleConnTimeout: 5 * time.Minute}
+		}
 		res, err := c.PostForm(b.base+"/join", url.Values{"code": {cards[i].Code}, "name": {cards[i].Name}, "number": {cards[i].Number}})
 		if err != nil {
 			return err
@@ -95,6 +102,10 @@ func (b *bench) joinTakers(ctx context.Context, a *portal.Assignment, offset, n,
 		res.Body.Close()
 		if res.StatusCode != http.StatusSeeOther {
 			return fmt.Errorf("join %s %s: status %d", cards[i].Code, cards[i].Number, res.StatusCode)
+		}
+		// The student's home, where the test is listed.
+		if err := get(c, b.base+"/student", http.StatusOK); err != nil {
+			return fmt.Errorf("student home: %w", err)
 		}
 		clients[i] = c
 		return nil
@@ -179,7 +190,7 @@ func (b *bench) quizSubmit(n int) func(context.Context, time.Duration, time.Dura
 		rate := max(b.insertRPS, 1000)
 		size := min(int(rate*1.6*(warmup+duration).Seconds()), 80000)
 		t0 := time.Now()
-		clients, err := b.joinTakers(ctx, a, b.spike, size, 100)
+		clients, err := b.joinTakers(ctx, a, b.spike, size, 100, false)
 		if err != nil {
 			return nil, err
 		}
@@ -267,11 +278,10 @@ func (b *bench) examSpike() func(context.Context, time.Duration, time.Duration) 
 		if err != nil {
 			return nil, err
 		}
-		clients, err := b.joinTakers(ctx, a, 0, n, n)
+		clients, err := b.joinTakers(ctx, a, 0, n, n, true)
 		if err != nil {
 			return nil, err
 		}
-		transport.CloseIdleConnections()
 		var errs atomic.Int64
 		takers := make([]*taker, n)
 		startLat := make([]time.Duration, n)

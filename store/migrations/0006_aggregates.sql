@@ -96,6 +96,12 @@ WHEN NOT EXISTS (SELECT 1 FROM aggregate_pause) BEGIN
     DELETE FROM school_awareness WHERE school_year = OLD.school_year AND school_id = OLD.school_id AND students = 0;
 END;
 
+-- A student's attempts of a school year by kind, newest last: the triggers below find a
+-- student's latest knowledge test through it (the index by start time it replaces left
+-- SQLite to prefer scanning the whole school year's tests).
+DROP INDEX quiz_attempts_student;
+CREATE INDEX quiz_attempts_student ON quiz_attempts (student_id, school_year, kind, submitted_at);
+
 -- A student's row is worked out again from their attempts whenever one of their
 -- knowledge-test attempts is submitted, rescored, flagged or deleted.
 CREATE TRIGGER student_awareness_insert AFTER INSERT ON quiz_attempts
