@@ -21,7 +21,7 @@ type SeedAttempt struct {
 }
 
 // attemptBatch and answerBatch are the numbers of rows inserted by one statement.
-const attemptBatch, answerBatch = 100, 200
+const attemptBatch, answerBatch = 250, 200
 
 // BulkQuizzes writes quizzes, their assignments and submitted attempts in one
 // transaction (the demo city), setting the quizzes' and assignments' IDs.
