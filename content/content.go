@@ -28,6 +28,9 @@ type Content struct {
 	Bundle *i18n.Bundle
 	// IDs lists every message ID per language, for checks.
 	IDs map[string]map[string]bool
+	// Plain holds, per language, the messages that are plain text (no template, no
+	// plural forms): pages show them without going through the localizer.
+	Plain map[string]map[string]string
 	// Activities is the activity catalogue (content/activities).
 	Activities *portal.ActivityCatalogue
 	// Lessons and Bank are the lessons (lessons.go) and the question bank (quizzes.go).
@@ -53,9 +56,10 @@ func Load() (*Content, error) {
 func load(fsys fs.FS) (*Content, error) {
 	b := i18n.NewBundle(language.MustParse(Languages[0]))
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
-	c := &Content{Bundle: b, IDs: map[string]map[string]bool{}}
+	c := &Content{Bundle: b, IDs: map[string]map[string]bool{}, Plain: map[string]map[string]string{}}
 	for _, l := range Languages {
 		c.IDs[l] = map[string]bool{}
+		c.Plain[l] = map[string]string{}
 	}
 	names, err := fs.Glob(fsys, "locales/*.toml")
 	if err != nil {
@@ -83,6 +87,9 @@ func load(fsys fs.FS) (*Content, error) {
 				return nil, fmt.Errorf("content: %s: message %q has no text", name, m.ID)
 			}
 			c.IDs[lang][m.ID] = true
+			if !strings.Contains(m.Other, "{{") && m.One == "" && m.Few == "" && m.Many == "" && m.Two == "" && m.Zero == "" {
+				c.Plain[lang][m.ID] = m.Other
+			}
 		}
 	}
 	for id := range c.IDs["zh-CN"] {

@@ -88,11 +88,19 @@ func (s *Server) loadEnv(next http.Handler) http.Handler {
 		if c, err := r.Cookie(langCookie); err == nil && c.Value == "en" {
 			lang = "en"
 		}
-		loc := i18n.NewLocalizer(s.cfg.Content.Bundle, lang)
+		var loc *i18n.Localizer
+		plain := s.cfg.Content.Plain[lang]
 		env := &views.Env{
 			Lang: lang, Demo: s.cfg.Demo, Path: r.URL.Path, Query: r.URL.RawQuery, Now: s.now(),
 			Asset: s.cfg.Assets.URL,
 			T: func(id string, data map[string]any) string {
+				// Plain texts need no localizer; it is made on the first message that does.
+				if msg, ok := plain[id]; ok {
+					return msg
+				}
+				if loc == nil {
+					loc = i18n.NewLocalizer(s.cfg.Content.Bundle, lang)
+				}
 				msg, err := loc.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
 				if err != nil {
 					s.log.Warn("missing message", "id", id, "lang", lang)

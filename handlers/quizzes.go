@@ -230,7 +230,7 @@ func (s *Server) attemptSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.store.SubmitAttempt(r.Context(), a.StudentID, a.ID, answers, s.cfg.Content.Bank.ByID)
+	res, err := s.store.SubmitLoaded(r.Context(), a, answers, s.cfg.Content.Bank.ByID)
 	if errors.Is(err, store.ErrAlreadySubmitted) {
 		if res.Attempt == nil {
 			if res.Attempt, err = s.store.GetAttempt(r.Context(), a.StudentID, a.ID); err != nil {

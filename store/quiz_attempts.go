@@ -231,11 +231,18 @@ type SubmitResult struct {
 // writes the answers with their marks, closes the attempt (if still open) and raises the
 // flags.
 func (s *Store) SubmitAttempt(ctx context.Context, studentID, id int64, answers map[string][]int, bank map[string]*portal.Question) (SubmitResult, error) {
-	var res SubmitResult
 	a, err := s.attempt(ctx, s.read, id)
 	if err != nil || a.StudentID != studentID {
-		return res, portal.Errorf(portal.ENOTFOUND, "ErrNotFound")
+		return SubmitResult{}, portal.Errorf(portal.ENOTFOUND, "ErrNotFound")
 	}
+	return s.SubmitLoaded(ctx, a, answers, bank)
+}
+
+// SubmitLoaded is SubmitAttempt for an attempt the caller has just read for its student
+// (GetAttempt): the checks and the write are the same, the attempt is not read again.
+func (s *Store) SubmitLoaded(ctx context.Context, a *portal.Attempt, answers map[string][]int, bank map[string]*portal.Question) (SubmitResult, error) {
+	var res SubmitResult
+	id := a.ID
 	res.Attempt = a
 	if a.Submitted() {
 		return res, ErrAlreadySubmitted
@@ -252,7 +259,7 @@ func (s *Store) SubmitAttempt(ctx context.Context, studentID, id int64, answers 
 			a.Answers[q] = c
 		}
 	}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		return s.finish(ctx, tx, a, now, bank)
 	})
 	if errors.Is(err, ErrAlreadySubmitted) {
