@@ -28,9 +28,11 @@ type testEnv struct {
 	t     *testing.T
 	Store *store.Store
 	Srv   *httptest.Server
-	Now   time.Time
-	Log   *strings.Builder
-	clock *clock
+	// Handler is the server behind Srv.
+	Handler *handlers.Server
+	Now     time.Time
+	Log     *strings.Builder
+	clock   *clock
 }
 
 // clock is the tests' adjustable time, shared by the store and the handlers.
@@ -93,7 +95,7 @@ func mustEnv(t *testing.T, opts ...func(*handlers.Config)) *testEnv {
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &testEnv{t: t, Store: st, Srv: srv, Now: testNow, Log: logs, clock: clk}
+	return &testEnv{t: t, Store: st, Srv: srv, Handler: h, Now: testNow, Log: logs, clock: clk}
 }
 
 // client is a browser-like client with its own cookie jar that does not follow redirects.

@@ -41,7 +41,10 @@ type Config struct {
 	// believed. Empty means the client address is the connection's.
 	TrustedProxies []netip.Prefix
 	// Rate limits; zero values take the defaults documented in the README.
-	LoginPerIP      int           // login and join posts per client address per minute (default 300)
+	LoginPerIP int // login and join posts per client address per minute (default 300)
+	// Working bounds the requests handled at once (default 8 per CPU); the others
+	// wait their turn in arrival order, holding only their connection.
+	Working         int
 	LoginPerAccount int           // failed logins per account per window (default 5)
 	LoginLockout    time.Duration // the per-account window (default 15 minutes)
 }
@@ -58,6 +61,7 @@ type Server struct {
 	acctFail *httprate.RateLimiter
 	handler  http.Handler
 	evidence *evidence
+	work     chan struct{} // admission (admit.go)
 }
 
 // New builds the server and its router.
@@ -92,13 +96,18 @@ func New(cfg Config) (*Server, error) {
 	s.acctFail = httprate.NewRateLimiter(cfg.LoginPerAccount, cfg.LoginLockout)
 	s.router = s.routes()
 
+	working := cfg.Working
+	if working <= 0 {
+		working = workingDefault()
+	}
+	s.work = make(chan struct{}, working)
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.serveError(w, r, errForbiddenOrigin)
 	}))
 	// Cross-origin protection wraps the whole router, so no form post escapes it. The
 	// environment (language, viewer) is loaded first so refusals are translated pages.
-	s.handler = s.recoverer(s.logRequests(s.securityHeaders(s.loadEnv(cop.Handler(s.router)))))
+	s.handler = s.admit(s.recoverer(s.logRequests(s.securityHeaders(s.loadEnv(cop.Handler(s.router))))))
 	return s, nil
 }
 
@@ -107,7 +116,7 @@ func New(cfg Config) (*Server, error) {
 // measures its ceiling through it.
 func (s *Server) Wrap(h http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
-	return s.recoverer(s.logRequests(s.securityHeaders(s.loadEnv(cop.Handler(h)))))
+	return s.admit(s.recoverer(s.logRequests(s.securityHeaders(s.loadEnv(cop.Handler(h))))))
 }
 
 // ServeHTTP serves a request.

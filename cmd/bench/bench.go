@@ -2,24 +2,19 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sync/atomic"
 	"time"
 
 	"github.com/jinducity/portal"
-	"github.com/jinducity/portal/content"
-	"github.com/jinducity/portal/handlers"
-	"github.com/jinducity/portal/static"
 	"github.com/jinducity/portal/store"
 	"github.com/jinducity/portal/store/seed"
 )
@@ -28,7 +23,8 @@ import (
 type bench struct {
 	dir     string
 	store   *store.Store
-	srv     *http.Server
+	cmd     *exec.Cmd // the server's process
+	stdin   io.WriteCloser
 	base    string
 	dataset dataset
 	// volunteers is the number of volunteer accounts (vol00001…): the sign-up race uses up
@@ -39,9 +35,11 @@ type bench struct {
 	// spike is the number of students of the exam spike.
 	spike int
 	logf  func(string, ...any)
+	// cpuProfile is where the server process writes its CPU profile, if anywhere.
+	cpuProfile string
 }
 
-func newBench(ctx context.Context, src string, logf func(string, ...any)) (*bench, error) {
+func newBench(ctx context.Context, src, cpuProfile string, logf func(string, ...any)) (*bench, error) {
 	if _, err := os.Stat(src); err != nil {
 		return nil, err
 	}
@@ -49,7 +47,7 @@ func newBench(ctx context.Context, src string, logf func(string, ...any)) (*benc
 	if err != nil {
 		return nil, err
 	}
-	b := &bench{dir: dir, logf: logf}
+	b := &bench{dir: dir, logf: logf, cpuProfile: cpuProfile}
 	copyPath := filepath.Join(dir, "portal.db")
 	t0 := time.Now()
 	orig, err := store.Open(ctx, src, store.Options{})
@@ -63,83 +61,31 @@ func newBench(ctx context.Context, src string, logf func(string, ...any)) (*benc
 	}
 	logf("copied the data set in %.1f s", time.Since(t0).Seconds())
 
+	// The server is a process of its own, so that its memory, its garbage collector and
+	// its profile are its own; the clients run here.
 	t0 = time.Now()
+	if err := b.startServer(copyPath); err != nil {
+		return nil, err
+	}
+	logf("server up in %.0f ms at %s (pid %d)", float64(time.Since(t0).Microseconds())/1000, b.base, b.cmd.Process.Pid)
 	if b.store, err = store.Open(ctx, copyPath, store.Options{}); err != nil {
 		return nil, err
 	}
-	cnt, err := content.Load()
-	if err != nil {
-		return nil, err
-	}
-	assets, err := static.New()
-	if err != nil {
-		return nil, err
-	}
-	key := make([]byte, 32)
-	rand.Read(key)
-	// Requests are logged at warning level only: a line per request to a terminal would
-	// measure the terminal.
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	h, err := handlers.New(handlers.Config{Store: b.store, Content: cnt, Assets: assets, Log: log,
-		SessionKeys: [][]byte{key, nil}, LoginPerIP: 1 << 20})
-	if err != nil {
-		return nil, err
-	}
-	home, err := renderedSize(h)
-	if err != nil {
-		return nil, err
-	}
-	ceiling := make([]byte, home)
-	for i := range ceiling {
-		ceiling[i] = 'x'
-	}
-	mux := http.NewServeMux()
-	mux.Handle("/__ceiling", h.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Write(ceiling)
-	})))
-	mux.Handle("/", h)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	b.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	go b.srv.Serve(ln)
-	b.base = "http://" + ln.Addr().String()
-	logf("server up in %.0f ms at %s", float64(time.Since(t0).Microseconds())/1000, b.base)
-
 	f, err := b.store.CityFigures(ctx, portal.SchoolYear(time.Now()))
 	if err != nil {
 		return nil, err
 	}
-	b.dataset = dataset{Schools: f.Schools, Students: f.StudentsRegistered}
+	acts, atts, err := b.store.DatasetCounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	b.dataset = dataset{Schools: f.Schools, Students: f.StudentsRegistered, Activities: acts, QuizAttempts: atts}
 	b.volunteers = f.Volunteers
 	return b, nil
 }
 
-// renderedSize renders the home page once to size the ceiling's answer like it.
-func renderedSize(h http.Handler) (int, error) {
-	rec := &sizeWriter{header: http.Header{}}
-	req, _ := http.NewRequest(http.MethodGet, "/", nil)
-	h.ServeHTTP(rec, req)
-	if rec.status != 0 && rec.status != http.StatusOK {
-		return 0, fmt.Errorf("home page answered %d", rec.status)
-	}
-	return rec.n, nil
-}
-
-type sizeWriter struct {
-	header http.Header
-	status int
-	n      int
-}
-
-func (w *sizeWriter) Header() http.Header         { return w.header }
-func (w *sizeWriter) WriteHeader(s int)           { w.status = s }
-func (w *sizeWriter) Write(b []byte) (int, error) { w.n += len(b); return len(b), nil }
-
 func (b *bench) close() {
-	b.srv.Close()
+	b.stopServer()
 	b.store.Close()
 	os.RemoveAll(b.dir)
 }

@@ -14,13 +14,19 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
 )
 
 func main() {
+	if db := os.Getenv(serveEnv); db != "" {
+		if err := serve(db); err != nil {
+			fmt.Fprintln(os.Stderr, "bench server:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
@@ -51,7 +57,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	warmup := fs.Duration("warmup", 2*time.Second, "unmeasured time before each scenario")
 	spike := fs.Int("spike", 3000, "students of the exam spike")
 	only := fs.String("only", "", "comma-separated scenarios to run (default: all; the contract's report needs all)")
-	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
+	cpuProfile := fs.String("cpuprofile", "", "write the server process's CPU profile of the run to this file (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -59,23 +65,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return errors.New("bench needs -db PATH (make one with: go run ./cmd/portal seed -scale city -db PATH)")
 	}
 	logf := func(format string, a ...any) { fmt.Fprintf(stderr, format+"\n", a...) }
-	b, err := newBench(ctx, *db, logf)
+	b, err := newBench(ctx, *db, *cpuProfile, logf)
 	if err != nil {
 		return err
 	}
 	defer b.close()
 	b.spike = *spike
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
-	}
 	want := map[string]bool{}
 	for _, n := range strings.Split(*only, ",") {
 		if n = strings.TrimSpace(n); n != "" {
@@ -95,24 +90,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		logf("  %+v", res)
 		rep.Scenarios = append(rep.Scenarios, res)
 	}
-	rep.RSSMB = peakRSSMB()
+	rep.RSSMB = b.serverRSSMB()
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(rep)
-}
-
-// peakRSSMB reads the process's peak resident memory (VmHWM) from /proc: the server runs
-// in this process.
-func peakRSSMB() float64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	var kb float64
-	for _, line := range strings.Split(string(b), "\n") {
-		if n, _ := fmt.Sscanf(line, "VmHWM: %f kB", &kb); n == 1 {
-			return round1(kb / 1024)
-		}
-	}
-	return 0
 }
