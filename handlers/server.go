@@ -41,12 +41,12 @@ type Config struct {
 	// believed. Empty means the client address is the connection's.
 	TrustedProxies []netip.Prefix
 	// Rate limits; zero values take the defaults documented in the README.
-	LoginPerIP int // login and join posts per client address per minute (default 300)
-	// Working bounds the requests handled at once (default 8 per CPU); the others
-	// wait their turn in arrival order, holding only their connection.
-	Working         int
+	LoginPerIP      int           // login and join posts per client address per minute (default 300)
 	LoginPerAccount int           // failed logins per account per window (default 5)
 	LoginLockout    time.Duration // the per-account window (default 15 minutes)
+	// Working bounds the requests handled at once (default 8 per CPU); the others
+	// wait their turn in arrival order, holding only their connection.
+	Working int
 }
 
 // Server is the portal's HTTP handler.
