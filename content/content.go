@@ -10,6 +10,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"text/template"
 
 	"github.com/BurntSushi/toml"
 	"github.com/jinducity/portal"
@@ -29,8 +30,11 @@ type Content struct {
 	// IDs lists every message ID per language, for checks.
 	IDs map[string]map[string]bool
 	// Plain holds, per language, the messages that are plain text (no template, no
-	// plural forms): pages show them without going through the localizer.
-	Plain map[string]map[string]string
+	// plural forms), and Templates the parsed ones with data but no plural forms: pages
+	// show both without going through the localizer, which matches the language again
+	// for every message.
+	Plain     map[string]map[string]string
+	Templates map[string]map[string]*template.Template
 	// Activities is the activity catalogue (content/activities).
 	Activities *portal.ActivityCatalogue
 	// Lessons and Bank are the lessons (lessons.go) and the question bank (quizzes.go).
@@ -56,10 +60,12 @@ func Load() (*Content, error) {
 func load(fsys fs.FS) (*Content, error) {
 	b := i18n.NewBundle(language.MustParse(Languages[0]))
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
-	c := &Content{Bundle: b, IDs: map[string]map[string]bool{}, Plain: map[string]map[string]string{}}
+	c := &Content{Bundle: b, IDs: map[string]map[string]bool{}, Plain: map[string]map[string]string{},
+		Templates: map[string]map[string]*template.Template{}}
 	for _, l := range Languages {
 		c.IDs[l] = map[string]bool{}
 		c.Plain[l] = map[string]string{}
+		c.Templates[l] = map[string]*template.Template{}
 	}
 	names, err := fs.Glob(fsys, "locales/*.toml")
 	if err != nil {
@@ -87,8 +93,12 @@ func load(fsys fs.FS) (*Content, error) {
 				return nil, fmt.Errorf("content: %s: message %q has no text", name, m.ID)
 			}
 			c.IDs[lang][m.ID] = true
-			if !strings.Contains(m.Other, "{{") && m.One == "" && m.Few == "" && m.Many == "" && m.Two == "" && m.Zero == "" {
-				c.Plain[lang][m.ID] = m.Other
+			if m.One == "" && m.Few == "" && m.Many == "" && m.Two == "" && m.Zero == "" {
+				if !strings.Contains(m.Other, "{{") {
+					c.Plain[lang][m.ID] = m.Other
+				} else if t, err := template.New(m.ID).Option("missingkey=zero").Parse(m.Other); err == nil {
+					c.Templates[lang][m.ID] = t
+				}
 			}
 		}
 	}

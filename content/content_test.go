@@ -1,9 +1,12 @@
 package content
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
 )
 
 func TestLoadEmbedded(t *testing.T) {
@@ -132,6 +135,40 @@ func TestEmbeddedBankAndLessons(t *testing.T) {
 	for _, tag := range c.Bank.Tags() {
 		if !c.IDs["zh-CN"]["QuizTag_"+tag] {
 			t.Errorf("tag %s has no name in the catalogue", tag)
+		}
+	}
+}
+
+// TestFastMessagesMatchLocalizer checks that the messages pages show without the
+// localizer (plain texts, parsed templates) read exactly as go-i18n renders them.
+func TestFastMessagesMatchLocalizer(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	field := regexp.MustCompile(`\.(\w+)`)
+	for _, lang := range Languages {
+		loc := i18n.NewLocalizer(c.Bundle, lang)
+		for id, msg := range c.Plain[lang] {
+			if got := loc.MustLocalize(&i18n.LocalizeConfig{MessageID: id}); got != msg {
+				t.Errorf("%s %s: plain %q, localizer %q", lang, id, msg, got)
+			}
+		}
+		if len(c.Templates[lang]) == 0 {
+			t.Fatalf("%s: no templated messages found", lang)
+		}
+		for id, tmpl := range c.Templates[lang] {
+			data := map[string]any{}
+			for i, m := range field.FindAllStringSubmatch(tmpl.Root.String(), -1) {
+				data[m[1]] = i + 7
+			}
+			var b strings.Builder
+			if err := tmpl.Execute(&b, data); err != nil {
+				t.Fatalf("%s %s: %v", lang, id, err)
+			}
+			if got := loc.MustLocalize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data}); got != b.String() {
+				t.Errorf("%s %s: template %q, localizer %q", lang, id, b.String(), got)
+			}
 		}
 	}
 }
