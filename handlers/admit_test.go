@@ -59,3 +59,16 @@ func TestAdmissionBoundsWork(t *testing.T) {
 		t.Errorf("%d of 30 served, at most %d at once; want all, at most 3", ok.Load(), peak.Load())
 	}
 }
+
+func TestWorkingFromEnv(t *testing.T) {
+	for v, want := range map[string]int{"": 0, "32": 32, "1": 1} {
+		if n, err := handlers.WorkingFromEnv(func(string) string { return v }); err != nil || n != want {
+			t.Errorf("PORTAL_WORKING=%q: %d, %v; want %d", v, n, err, want)
+		}
+	}
+	for _, v := range []string{"0", "-3", "many", "1e9"} {
+		if _, err := handlers.WorkingFromEnv(func(string) string { return v }); err == nil {
+			t.Errorf("PORTAL_WORKING=%q accepted", v)
+		}
+	}
+}

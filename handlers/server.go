@@ -44,7 +44,7 @@ type Config struct {
 	LoginPerIP      int           // login and join posts per client address per minute (default 300)
 	LoginPerAccount int           // failed logins per account per window (default 5)
 	LoginLockout    time.Duration // the per-account window (default 15 minutes)
-	// Working bounds the requests handled at once (default 8 per CPU); the others
+	// Working bounds the requests handled at once (default 32 per CPU); the others
 	// wait their turn in arrival order, holding only their connection.
 	Working int
 }

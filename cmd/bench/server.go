@@ -121,8 +121,14 @@ func serve(db string) error {
 	// Requests are logged at warning level only: a line per request to a terminal would
 	// measure the terminal.
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	// The server's settings are portal serve's.
+	working, err := handlers.WorkingFromEnv(os.Getenv)
+	if err != nil {
+		return err
+	}
+	handlers.TuneMemory(os.Getenv)
 	h, err := handlers.New(handlers.Config{Store: st, Content: cnt, Assets: assets, Log: log,
-		SessionKeys: [][]byte{key, nil}, LoginPerIP: 1 << 20})
+		SessionKeys: [][]byte{key, nil}, LoginPerIP: 1 << 20, Working: working})
 	if err != nil {
 		return err
 	}

@@ -140,9 +140,14 @@ func serveWith(ctx context.Context, c serveConfig, getenv func(string) string, s
 		}
 	}
 
+	working, err := handlers.WorkingFromEnv(getenv)
+	if err != nil {
+		return err
+	}
+	handlers.TuneMemory(getenv)
 	h, err := handlers.New(handlers.Config{
 		Store: st, Content: cnt, Assets: assets, Log: log, SessionKeys: keys, Demo: c.demo, UploadDir: uploadDir(c),
-		Secure: c.behindTLS || c.tlsCert != "", TrustedProxies: proxies,
+		Secure: c.behindTLS || c.tlsCert != "", TrustedProxies: proxies, Working: working,
 	})
 	if err != nil {
 		return err
