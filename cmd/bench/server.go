@@ -153,10 +153,8 @@ func serve(db string) error {
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln)
 	fmt.Println(ln.Addr().String())
-	io.Copy(io.Discard, os.Stdin) // until the bench closes it
-	sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	return srv.Shutdown(sctx)
+	io.Copy(io.Discard, os.Stdin) // until the bench closes it: the run is over
+	return srv.Close()
 }
 
 // renderedSize renders the home page once to size the ceiling's answer like it.
