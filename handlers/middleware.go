@@ -158,6 +158,10 @@ func (s *Server) loadIdentity(r *http.Request, id *identity) error {
 			return err
 		}
 	} else if sid, ok := sess.Values[keyStudentID].(int64); ok {
+		if st, ok := sess.Values[keyStudent].(*portal.Student); ok && st.ID == sid {
+			id.Student = st
+			return nil
+		}
 		st, err := s.store.GetStudent(ctx, sid)
 		if err == nil {
 			id.Student = st

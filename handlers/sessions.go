@@ -26,6 +26,7 @@ const (
 const (
 	keyUserID    = "uid"
 	keyStudentID = "sid"
+	keyStudent   = "student" // the *portal.Student read with the session
 )
 
 // SessionStore is a gorilla/sessions store that keeps sessions in the database. The
@@ -108,6 +109,11 @@ func (s *SessionStore) New(r *http.Request, name string) (*sessions.Session, err
 	}
 	if row.StudentID > 0 {
 		sess.Values[keyStudentID] = row.StudentID
+		if row.Student != nil {
+			// Read with the session; loadIdentity need not read them again. Save keeps
+			// only strings and the two IDs, so this never reaches the table.
+			sess.Values[keyStudent] = row.Student
+		}
 	}
 	for k, v := range row.Data {
 		sess.Values[k] = v
