@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -57,6 +58,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	warmup := fs.Duration("warmup", 2*time.Second, "unmeasured time before each scenario")
 	spike := fs.Int("spike", 3000, "students of the exam spike")
 	only := fs.String("only", "", "comma-separated scenarios to run (default: all; the contract's report needs all)")
+	clientProfile := fs.String("clientprofile", "", "write the bench's own (clients') CPU profile to this file")
 	cpuProfile := fs.String("cpuprofile", "", "write the server process's CPU profile of the run to this file (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -71,6 +73,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer b.close()
 	b.spike = *spike
+	if *clientProfile != "" {
+		f, err := os.Create(*clientProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	want := map[string]bool{}
 	for _, n := range strings.Split(*only, ",") {
 		if n = strings.TrimSpace(n); n != "" {
