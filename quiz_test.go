@@ -178,3 +178,18 @@ func TestSuppress(t *testing.T) {
 		t.Errorf("SuppressGroups verified = %v, want %v", verified, want)
 	}
 }
+
+// TestBandGrades checks that the grades of a band are the grades Band maps to it.
+func TestBandGrades(t *testing.T) {
+	for g := 1; g <= 12; g++ {
+		first, last := portal.BandGrades(portal.Band(g))
+		if g < first || g > last {
+			t.Errorf("grade %d is in band %s, whose grades are %d–%d", g, portal.Band(g), first, last)
+		}
+		for _, other := range []int{first, last} {
+			if portal.Band(other) != portal.Band(g) {
+				t.Errorf("band %s's grade %d maps to %s", portal.Band(g), other, portal.Band(other))
+			}
+		}
+	}
+}

@@ -72,6 +72,19 @@ func Band(grade int) string {
 	}
 }
 
+// BandGrades returns the first and last grade of a band (primary, junior, senior): the
+// grades Band maps to it.
+func BandGrades(band string) (first, last int) {
+	switch band {
+	case "primary":
+		return 1, 6
+	case "junior":
+		return 7, 9
+	default:
+		return 10, 12
+	}
+}
+
 // School is a school of the city.
 type School struct {
 	ID             int64

@@ -94,13 +94,18 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 	if err := c.Render(r.Context(), &buf); err != nil {
 		return err
 	}
+	return writeHTML(w, status, buf.Bytes())
+}
+
+// writeHTML sends a rendered page; pages are not cached unless the handler said so.
+func writeHTML(w http.ResponseWriter, status int, page []byte) error {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	if h.Get("Cache-Control") == "" {
 		h.Set("Cache-Control", "no-store")
 	}
 	w.WriteHeader(status)
-	_, err := w.Write(buf.Bytes())
+	_, err := w.Write(page)
 	return err
 }
 

@@ -47,10 +47,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	_, err = w.Write(body)
-	return err
+	return writeHTML(w, http.StatusOK, body)
 }
 
 // directoryPageSize is the number of schools on one page of the directory.

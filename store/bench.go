@@ -13,13 +13,7 @@ type JoinCard struct{ Code, Name, Number string }
 // assignment (its band, its school year, a class open to joins at an active school) and
 // have not started it: the students the load benchmark logs in to take a test.
 func (s *Store) TestTakers(ctx context.Context, a *portal.Assignment, offset, n int) ([]JoinCard, error) {
-	lo, hi := 1, 6
-	switch a.Band {
-	case "junior":
-		lo, hi = 7, 9
-	case "senior":
-		lo, hi = 10, 12
-	}
+	lo, hi := portal.BandGrades(a.Band)
 	rows, err := s.read.QueryContext(ctx, `SELECT c.join_code, st.name, st.number FROM students st
 		JOIN classes c ON c.id = st.class_id JOIN schools sc ON sc.id = c.school_id
 		WHERE c.school_year = ? AND c.grade BETWEEN ? AND ? AND c.archived = 0 AND sc.active = 1

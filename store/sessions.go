@@ -45,15 +45,14 @@ func (s *Store) GetSession(ctx context.Context, tokenHash string) (*Session, err
 	var se Session
 	var uid, sid sql.NullInt64
 	var data string
-	// A student's session brings the student with it: one query for every request a
-	// student makes instead of two.
+	// A student's session brings the student with it (studentColumns, NULL for staff):
+	// one query for every request a student makes instead of two.
 	var stID, stClass, stGrade, stSchool, stYear sql.NullInt64
 	var stName, stNumber, stClassName, stSchoolName sql.NullString
 	var stCreated sql.NullTime
 	err := s.read.QueryRowContext(ctx, `SELECT s.token_hash, s.user_id, s.student_id, s.data, s.created_at, s.last_seen,
-		s.expires_at, st.id, st.class_id, st.name, st.number, st.created_at, c.name, c.grade, c.school_id, sc.name, c.school_year
-		FROM sessions s LEFT JOIN students st ON st.id = s.student_id LEFT JOIN classes c ON c.id = st.class_id
-		LEFT JOIN schools sc ON sc.id = c.school_id WHERE s.token_hash = ?`, tokenHash).
+		s.expires_at, `+studentColumns+` FROM sessions s LEFT JOIN students st ON st.id = s.student_id
+		LEFT JOIN classes c ON c.id = st.class_id LEFT JOIN schools sc ON sc.id = c.school_id WHERE s.token_hash = ?`, tokenHash).
 		Scan(&se.TokenHash, &uid, &sid, &data, &se.CreatedAt, &se.LastSeen, &se.ExpiresAt,
 			&stID, &stClass, &stName, &stNumber, &stCreated, &stClassName, &stGrade, &stSchool, &stSchoolName, &stYear)
 	if err != nil {

@@ -163,15 +163,10 @@ func (b *bench) start(c *http.Client, a *portal.Assignment) (*taker, error) {
 	for _, q := range attrValues(body, `name="q" value="`) {
 		t.answers.Add("q", string(q))
 	}
-	// Each option is name="ans-ID" value="N"; the first of each question is the answer.
-	for _, nv := range attrValues(body, `name="ans-`) {
-		k := "ans-" + string(nv)
-		if t.answers.Get(k) != "" {
-			continue
-		}
-		rest := body[bytes.Index(body, []byte(`name="`+k+`" value="`))+len(`name="`+k+`" value="`):]
-		if j := bytes.IndexByte(rest, '"'); j > 0 {
-			t.answers.Set(k, string(rest[:j]))
+	// Each question's options are name="ans-ID" value="N"; the first shown is the answer.
+	for _, q := range t.answers["q"] {
+		if v := attrValues(body, `name="ans-`+q+`" value="`); len(v) > 0 {
+			t.answers.Set("ans-"+q, string(v[0]))
 		}
 	}
 	if len(t.answers["q"]) == 0 {

@@ -32,7 +32,7 @@ func (b *bench) startServer(db string) error {
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command(exe, "-test.run=^$")
+	cmd := exec.Command(exe)
 	cmd.Env = append(os.Environ(), serveEnv+"="+db, "BENCH_CPUPROFILE="+b.cpuProfile)
 	cmd.Stderr = os.Stderr
 	if b.stdin, err = cmd.StdinPipe(); err != nil {
