@@ -19,6 +19,10 @@ type result struct {
 	Errors int64   `json:"errors"`
 }
 
+// measureHook, when set, is told when drive's measured time starts (the scenario's name)
+// and ends (""): the bench profiles the server over that time.
+var measureHook = func(string) {}
+
 // drive runs fn from n concurrent workers: a warm-up whose samples are dropped, then the
 // measured duration. Each worker keeps its own latencies, so measuring adds no locking.
 // fn returns an error for a failed request (a wrong status counts).
@@ -50,7 +54,7 @@ func drive(ctx context.Context, name string, n int, warmup, duration time.Durati
 					if time.Since(start) < warmup {
 						continue
 					}
-					once.Do(func() { measureStart = time.Now(); measuring.Store(true) })
+					once.Do(func() { measureHook(name); measureStart = time.Now(); measuring.Store(true) })
 				}
 				if err != nil {
 					errs.Add(1)
@@ -62,6 +66,7 @@ func drive(ctx context.Context, name string, n int, warmup, duration time.Durati
 	}
 	wg.Wait()
 	elapsed := time.Since(measureStart)
+	measureHook("")
 	var all []time.Duration
 	for _, l := range lat {
 		all = append(all, l...)

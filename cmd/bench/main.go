@@ -59,7 +59,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	spike := fs.Int("spike", 3000, "students of the exam spike")
 	only := fs.String("only", "", "comma-separated scenarios to run (default: all; the contract's report needs all)")
 	clientProfile := fs.String("clientprofile", "", "write the bench's own (clients') CPU profile to this file")
-	cpuProfile := fs.String("cpuprofile", "", "write the server process's CPU profile of the run to this file (go tool pprof)")
+	cpuProfile := fs.String("cpuprofile", "", "write the server process's CPU profile of each scenario's measured time to this path plus .SCENARIO (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -73,6 +73,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer b.close()
 	b.spike = *spike
+	measureHook = b.measuring
 	if *clientProfile != "" {
 		f, err := os.Create(*clientProfile)
 		if err != nil {

@@ -322,6 +322,7 @@ func (b *bench) examSpike() func(context.Context, time.Duration, time.Duration) 
 			}
 			wg.Wait()
 		}
+		b.measuring("exam_spike")
 		wave(startLat, func(i int) (err error) {
 			takers[i], err = b.start(clients[i], a)
 			return err
@@ -333,6 +334,7 @@ func (b *bench) examSpike() func(context.Context, time.Duration, time.Duration) 
 			}
 			return b.submit(takers[i], true)
 		})
+		b.measuring("")
 		sp50, sp99 := percentiles(startLat)
 		up50, up99 := percentiles(submitLat)
 		return spikeResult{Name: "exam_spike", Students: n, StartP50: sp50, StartP99: sp99, SubmitP50: up50,

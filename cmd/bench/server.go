@@ -23,7 +23,9 @@ import (
 
 // serveEnv, when set to a database path, makes the bench binary the server process: it
 // serves the portal on a loopback port, prints the address, and runs until its standard
-// input closes. BENCH_CPUPROFILE names the server's CPU profile.
+// input closes. With BENCH_CPUPROFILE set, the bench writes "start NAME" and "stop" lines to
+// the server's standard input around each scenario's measured time, and the server writes
+// the CPU profile of that time to BENCH_CPUPROFILE.NAME.
 const serveEnv = "PORTAL_BENCH_SERVE"
 
 // startServer starts this binary as the server process on the copy of the data set.
@@ -92,17 +94,6 @@ func (b *bench) stopServer() {
 // ceiling's fixed answer behind the same middleware.
 func serve(db string) error {
 	ctx := context.Background()
-	if path := os.Getenv("BENCH_CPUPROFILE"); path != "" {
-		f, err := os.Create(path)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
-	}
 	st, err := store.Open(ctx, db, store.Options{})
 	if err != nil {
 		return err
@@ -153,8 +144,52 @@ func serve(db string) error {
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln)
 	fmt.Println(ln.Addr().String())
-	io.Copy(io.Discard, os.Stdin) // until the bench closes it: the run is over
+	profile(os.Getenv("BENCH_CPUPROFILE"), os.Stdin) // until the bench closes it: the run is over
 	return srv.Close()
+}
+
+// profile follows the bench's "start NAME" and "stop" lines until in closes, writing a CPU
+// profile of each measured time to base.NAME when base is set.
+func profile(base string, in io.Reader) {
+	var f *os.File
+	stop := func() {
+		if f != nil {
+			pprof.StopCPUProfile()
+			f.Close()
+			f = nil
+		}
+	}
+	defer stop()
+	sc := bufio.NewScanner(in)
+	for sc.Scan() {
+		name, ok := strings.CutPrefix(sc.Text(), "start ")
+		stop()
+		if !ok || base == "" {
+			continue
+		}
+		var err error
+		if f, err = os.Create(base + "." + name); err != nil {
+			fmt.Fprintln(os.Stderr, "bench server: profile:", err)
+			continue
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, "bench server: profile:", err)
+			f.Close()
+			f = nil
+		}
+	}
+}
+
+// measuring tells the server that a scenario's measured time starts (name) or ends ("").
+func (b *bench) measuring(name string) {
+	if b.cpuProfile == "" || b.stdin == nil {
+		return
+	}
+	if name == "" {
+		io.WriteString(b.stdin, "stop\n")
+		return
+	}
+	io.WriteString(b.stdin, "start "+name+"\n")
 }
 
 // renderedSize renders the home page once to size the ceiling's answer like it.
