@@ -424,6 +424,9 @@ type Attempt struct {
 	MaxScore     int
 	Flags        int
 	Right        map[string]bool // after submission
+	// Device is the browser's device cookie at the start, for the shared-device flag; it
+	// is never shown.
+	Device string
 
 	QuizTitle   string // filled by joins
 	PassMark    int

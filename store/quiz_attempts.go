@@ -43,7 +43,7 @@ func (s *Store) StartAttempt(ctx context.Context, st *portal.Student, assignment
 		if err != nil {
 			return nil, err
 		}
-		return s.attempt(ctx, s.read, id)
+		return s.readAttempt(ctx, id)
 	}
 	if att, err := existing(); err == nil {
 		return att, true, nil
@@ -66,7 +66,7 @@ func (s *Store) StartAttempt(ctx context.Context, st *portal.Student, assignment
 	att = &portal.Attempt{AssignmentID: a.ID, QuizID: a.QuizID, Kind: a.Quiz.Kind, StudentID: st.ID, ClassID: st.ClassID,
 		SchoolID: st.SchoolID, SchoolYear: st.SchoolYear, Items: items, Answers: map[string][]int{}, Right: map[string]bool{},
 		StartedAt: now.UTC(), Deadline: deadline.UTC(), MaxScore: len(items), QuizTitle: a.Quiz.Title,
-		PassMark: a.Quiz.PassMark, StudentName: st.Name, Number: st.Number}
+		PassMark: a.Quiz.PassMark, StudentName: st.Name, Number: st.Number, Device: device}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO quiz_attempts (assignment_id, quiz_id, kind, student_id, class_id, school_id,
 			school_year, items, started_at, deadline, max_score, device, ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -86,11 +86,13 @@ func (s *Store) StartAttempt(ctx context.Context, st *portal.Student, assignment
 	if err != nil {
 		return nil, false, err
 	}
+	// The page of questions comes next: it is read from memory.
+	s.attempts.set(att.ID, cloneAttempt(att))
 	return att, false, nil
 }
 
 const attemptColumns = `t.id, t.assignment_id, t.quiz_id, t.kind, t.student_id, t.class_id, t.school_id, t.school_year, t.items,
-	t.started_at, t.deadline, t.submitted_at, COALESCE(t.score, 0), t.max_score, t.flags, q.title, q.pass_mark, st.name, st.number`
+	t.started_at, t.deadline, t.submitted_at, COALESCE(t.score, 0), t.max_score, t.flags, t.device, q.title, q.pass_mark, st.name, st.number`
 
 const attemptFrom = ` FROM quiz_attempts t JOIN quizzes q ON q.id = t.quiz_id JOIN students st ON st.id = t.student_id`
 
@@ -104,7 +106,7 @@ func scanAttempt(row interface{ Scan(...any) error }) (*portal.Attempt, error) {
 	var items string
 	var submitted sql.NullTime
 	if err := row.Scan(&a.ID, &a.AssignmentID, &a.QuizID, &a.Kind, &a.StudentID, &a.ClassID, &a.SchoolID, &a.SchoolYear,
-		&items, &a.StartedAt, &a.Deadline, &submitted, &a.Score, &a.MaxScore, &a.Flags, &a.QuizTitle, &a.PassMark,
+		&items, &a.StartedAt, &a.Deadline, &submitted, &a.Score, &a.MaxScore, &a.Flags, &a.Device, &a.QuizTitle, &a.PassMark,
 		&a.StudentName, &a.Number); err != nil {
 		return nil, err
 	}
@@ -115,6 +117,38 @@ func scanAttempt(row interface{ Scan(...any) error }) (*portal.Attempt, error) {
 		return nil, err
 	}
 	return &a, nil
+}
+
+// readAttempt reads an attempt with its answers, from the hot cache when it is there:
+// an attempt being taken is read on every page and submission. Every write of an attempt
+// sets or drops its entry after the commit (StartAttempt, SaveAnswers, SubmitLoaded), and
+// writes of other attempts' rows (flags, FinishExpired) or of students empty the cache.
+func (s *Store) readAttempt(ctx context.Context, id int64) (*portal.Attempt, error) {
+	if a, ok := s.attempts.get(id); ok {
+		return cloneAttempt(a), nil
+	}
+	ticket := s.attempts.ticket()
+	a, err := s.attempt(ctx, s.read, id)
+	if err != nil {
+		return nil, err
+	}
+	s.attempts.fill(ticket, id, cloneAttempt(a))
+	return a, nil
+}
+
+// cloneAttempt copies an attempt deeply enough that its holder may change its fields and
+// answers. The drawn items are never changed and are shared.
+func cloneAttempt(a *portal.Attempt) *portal.Attempt {
+	c := *a
+	c.Answers = make(map[string][]int, len(a.Answers))
+	for k, v := range a.Answers {
+		c.Answers[k] = v
+	}
+	c.Right = make(map[string]bool, len(a.Right))
+	for k, v := range a.Right {
+		c.Right[k] = v
+	}
+	return &c
 }
 
 // attempt reads an attempt with its answers.
@@ -146,7 +180,7 @@ func (s *Store) attempt(ctx context.Context, q querier, id int64) (*portal.Attem
 
 // GetAttempt returns a student's own attempt; another student's is not found.
 func (s *Store) GetAttempt(ctx context.Context, studentID, id int64) (*portal.Attempt, error) {
-	a, err := s.attempt(ctx, s.read, id)
+	a, err := s.readAttempt(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +192,7 @@ func (s *Store) GetAttempt(ctx context.Context, studentID, id int64) (*portal.At
 
 // SchoolAttempt returns an attempt of a student of the school; others are not found.
 func (s *Store) SchoolAttempt(ctx context.Context, schoolID, id int64) (*portal.Attempt, error) {
-	a, err := s.attempt(ctx, s.read, id)
+	a, err := s.readAttempt(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -195,6 +229,7 @@ func upsertAnswers(ctx context.Context, tx *sql.Tx, id int64, answers map[string
 // SaveAnswers keeps a student's answers as they go (original option indices by question
 // ID). Saving after submission or after the deadline changes nothing and says so.
 func (s *Store) SaveAnswers(ctx context.Context, studentID, id int64, answers map[string][]int) error {
+	defer s.attempts.drop(id)
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		a, err := s.attempt(ctx, tx, id)
 		if err != nil || a.StudentID != studentID {
@@ -231,7 +266,7 @@ type SubmitResult struct {
 // writes the answers with their marks, closes the attempt (if still open) and raises the
 // flags.
 func (s *Store) SubmitAttempt(ctx context.Context, studentID, id int64, answers map[string][]int, bank map[string]*portal.Question) (SubmitResult, error) {
-	a, err := s.attempt(ctx, s.read, id)
+	a, err := s.readAttempt(ctx, id)
 	if err != nil || a.StudentID != studentID {
 		return SubmitResult{}, portal.Errorf(portal.ENOTFOUND, "ErrNotFound")
 	}
@@ -259,11 +294,23 @@ func (s *Store) SubmitLoaded(ctx context.Context, a *portal.Attempt, answers map
 			a.Answers[q] = c
 		}
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		return s.finish(ctx, tx, a, now, bank)
+	var others bool
+	err := s.inTx(ctx, func(tx *sql.Tx) (err error) {
+		others, err = s.finish(ctx, tx, a, now, bank)
+		return err
 	})
+	switch {
+	case err == nil && others:
+		// Flags were raised on other attempts too.
+		s.attempts.clear()
+	case err == nil:
+		// The result page comes next: it is read from memory.
+		s.attempts.set(id, cloneAttempt(a))
+	default:
+		s.attempts.drop(id)
+	}
 	if errors.Is(err, ErrAlreadySubmitted) {
-		if b, err := s.attempt(ctx, s.read, id); err == nil {
+		if b, err := s.readAttempt(ctx, id); err == nil {
 			res.Attempt = b
 		}
 	}
@@ -271,9 +318,9 @@ func (s *Store) SubmitLoaded(ctx context.Context, a *portal.Attempt, answers map
 }
 
 // finish scores a loaded attempt, records per question whether it was right, raises the
-// flags and closes it. It fails with ErrAlreadySubmitted when the attempt was closed in
-// the meantime.
-func (s *Store) finish(ctx context.Context, tx *sql.Tx, a *portal.Attempt, at time.Time, bank map[string]*portal.Question) error {
+// flags and closes it; others is set when it raised flags on other attempts too. It fails
+// with ErrAlreadySubmitted when the attempt was closed in the meantime.
+func (s *Store) finish(ctx context.Context, tx *sql.Tx, a *portal.Attempt, at time.Time, bank map[string]*portal.Question) (others bool, err error) {
 	score, right := portal.Score(bank, a.Items, a.Answers)
 	// Every question's row in one statement: the answer as scored and its mark.
 	args := make([]any, 0, 4*len(a.Items))
@@ -284,7 +331,7 @@ func (s *Store) finish(ctx context.Context, tx *sql.Tx, a *portal.Attempt, at ti
 	if _, err := tx.ExecContext(ctx, `INSERT INTO quiz_answers (attempt_id, question_id, choice, correct) VALUES `+
 		strings.TrimSuffix(strings.Repeat(`(?, ?, ?, ?),`, len(a.Items)), ",")+`
 		ON CONFLICT (attempt_id, question_id) DO UPDATE SET choice = excluded.choice, correct = excluded.correct`, args...); err != nil {
-		return err
+		return false, err
 	}
 	flags := 0
 	if portal.TooFast(a.StartedAt, at, len(a.Items)) {
@@ -299,10 +346,10 @@ func (s *Store) finish(ctx context.Context, tx *sql.Tx, a *portal.Attempt, at ti
 	res, err := tx.ExecContext(ctx, `UPDATE quiz_attempts SET submitted_at = ?, score = ?, flags = flags | ?, sheet = ?
 		WHERE id = ? AND submitted_at IS NULL`, at.UTC(), score, flags, sheet, a.ID)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrAlreadySubmitted
+		return false, ErrAlreadySubmitted
 	}
 	a.SubmittedAt, a.Score, a.Flags = at.UTC(), score, a.Flags|flags
 	if sheet != "" {
@@ -310,35 +357,36 @@ func (s *Store) finish(ctx context.Context, tx *sql.Tx, a *portal.Attempt, at ti
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM quiz_attempts WHERE assignment_id = ? AND class_id = ?
 			AND sheet = ? AND sheet <> ''`,
 			a.AssignmentID, a.ClassID, sheet).Scan(&n); err != nil {
-			return err
+			return false, err
 		}
 		if n >= portal.IdenticalSheets {
 			if _, err := tx.ExecContext(ctx, `UPDATE quiz_attempts SET flags = flags | ? WHERE assignment_id = ? AND class_id = ?
 				AND sheet = ? AND sheet <> ''`, portal.FlagIdentical, a.AssignmentID, a.ClassID, sheet); err != nil {
-				return err
+				return false, err
 			}
+			a.Flags |= portal.FlagIdentical
+			others = true
 		}
 	}
-	var device string
-	if err := tx.QueryRowContext(ctx, `SELECT device FROM quiz_attempts WHERE id = ?`, a.ID).Scan(&device); err != nil {
-		return err
-	}
-	if device != "" {
+	if device := a.Device; device != "" {
 		from, to := a.StartedAt.Add(-portal.DeviceWindow).UTC(), a.StartedAt.Add(portal.DeviceWindow).UTC()
 		var n int
-		// device <> '' lets SQLite use the partial index quiz_attempts_device.
+		// device <> '' lets SQLite use the partial index quiz_attempts_device, which
+		// holds student_id: the count reads the index alone.
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(DISTINCT student_id) FROM quiz_attempts WHERE device = ?
 			AND device <> '' AND started_at BETWEEN ? AND ?`, device, from, to).Scan(&n); err != nil {
-			return err
+			return false, err
 		}
 		if n >= portal.DeviceStudents {
 			if _, err := tx.ExecContext(ctx, `UPDATE quiz_attempts SET flags = flags | ? WHERE device = ?
 				AND device <> '' AND started_at BETWEEN ? AND ?`, portal.FlagDevice, device, from, to); err != nil {
-				return err
+				return false, err
 			}
+			a.Flags |= portal.FlagDevice
+			others = true
 		}
 	}
-	return s.audit(ctx, tx, portal.StudentActor(a.StudentID), "quiz.submit", "attempt", a.ID, "")
+	return others, s.audit(ctx, tx, portal.StudentActor(a.StudentID), "quiz.submit", "attempt", a.ID, "")
 }
 
 // FinishExpired closes the open attempts of a class whose time is up, scoring the
@@ -363,6 +411,7 @@ func (s *Store) FinishExpired(ctx context.Context, classID int64, bank map[strin
 	if len(ids) == 0 {
 		return nil
 	}
+	defer s.attempts.clear()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		for _, id := range ids {
 			a, err := s.attempt(ctx, tx, id)
@@ -372,7 +421,7 @@ func (s *Store) FinishExpired(ctx context.Context, classID int64, bank map[strin
 			if a.Submitted() {
 				continue
 			}
-			if err := s.finish(ctx, tx, a, a.Deadline, bank); err != nil {
+			if _, err := s.finish(ctx, tx, a, a.Deadline, bank); err != nil {
 				return err
 			}
 		}

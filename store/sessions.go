@@ -29,6 +29,7 @@ func (s *Store) SaveSession(ctx context.Context, se *Session) error {
 	if err != nil {
 		return err
 	}
+	defer s.sessions.drop(se.TokenHash)
 	return s.inQuietTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, student_id, data, created_at, last_seen, expires_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -41,7 +42,16 @@ func (s *Store) SaveSession(ctx context.Context, se *Session) error {
 
 // GetSession returns the session with the token hash, or ENOTFOUND when there is none
 // (logged out, revoked, or removed after expiry).
+//
+// Students' sessions are kept in memory between the writes that can change them (the
+// session's own, a change of a class or school, a student removed): a class taking a
+// test asks for them on every click. Staff sessions are read each time, because the
+// `portal user` commands of another process end them.
 func (s *Store) GetSession(ctx context.Context, tokenHash string) (*Session, error) {
+	if se, ok := s.sessions.get(tokenHash); ok {
+		return se.clone(), nil
+	}
+	ticket := s.sessions.ticket()
 	var se Session
 	var uid, sid sql.NullInt64
 	var data string
@@ -67,20 +77,45 @@ func (s *Store) GetSession(ctx context.Context, tokenHash string) (*Session, err
 			CreatedAt: stCreated.Time, ClassName: stClassName.String, Grade: int(stGrade.Int64), SchoolID: stSchool.Int64,
 			SchoolName: stSchoolName.String, SchoolYear: int(stYear.Int64)}
 	}
+	if t, ok := s.touches.get(se.TokenHash); ok && t.lastSeen.After(se.LastSeen) {
+		se.LastSeen, se.ExpiresAt = t.lastSeen, t.expiresAt
+	}
+	if se.Student != nil && se.UserID == 0 {
+		s.sessions.fill(ticket, tokenHash, se.clone())
+	}
 	return &se, nil
 }
 
-// TouchSession moves a session's last-seen time and idle expiry forward.
+// clone copies a session deeply enough that its holder may change it.
+func (se *Session) clone() *Session {
+	c := *se
+	c.Data = make(map[string]string, len(se.Data))
+	for k, v := range se.Data {
+		c.Data[k] = v
+	}
+	if se.Student != nil {
+		st := *se.Student
+		c.Student = &st
+	}
+	return &c
+}
+
+// TouchSession moves a session's last-seen time and idle expiry forward. GetSession sees
+// the new times at once; the table gets them with the other sessions' within a second
+// (touches.go), so that reading pages does not wait for a disk write.
 func (s *Store) TouchSession(ctx context.Context, tokenHash string, lastSeen, expiresAt time.Time) error {
-	return s.inQuietTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen = ?, expires_at = ? WHERE token_hash = ?`,
-			lastSeen.UTC(), expiresAt.UTC(), tokenHash)
-		return err
+	s.touches.add(tokenHash, lastSeen, expiresAt)
+	s.sessions.update(tokenHash, func(se *Session) *Session {
+		c := *se
+		c.LastSeen, c.ExpiresAt = lastSeen, expiresAt
+		return &c
 	})
+	return nil
 }
 
 // DeleteSession ends one session.
 func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
+	defer s.sessions.drop(tokenHash)
 	return s.inQuietTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash)
 		return err
@@ -90,6 +125,7 @@ func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
 // DeleteExpiredSessions removes sessions that expired before now and returns how many.
 func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
 	var n int64
+	defer s.sessions.clear()
 	err := s.inQuietTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < ?`, now.UTC())
 		if err != nil {

@@ -95,7 +95,7 @@ func (s *Store) ListStudents(ctx context.Context, classID int64) ([]portal.Stude
 // RemoveStudent takes a student out of their class (a wrong join, a pupil who left).
 // Their sessions end with them.
 func (s *Store) RemoveStudent(ctx context.Context, a portal.Actor, classID, studentID int64) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inIdentityTx(ctx, func(tx *sql.Tx) error {
 		var number string
 		if err := tx.QueryRowContext(ctx, `SELECT number FROM students WHERE id = ? AND class_id = ?`, studentID, classID).
 			Scan(&number); err != nil {

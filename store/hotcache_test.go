@@ -1,0 +1,68 @@
+package store
+
+import "testing"
+
+// TestHotCacheRefusesStaleReads checks the rule that keeps the cache exact: a value read
+// before a write that changed the cache does not go in, and values read with no write in
+// between do.
+func TestHotCacheRefusesStaleReads(t *testing.T) {
+	for _, write := range []struct {
+		name string
+		fn   func(c *hotCache[int, string])
+	}{
+		{"drop", func(c *hotCache[int, string]) { c.drop(1) }},
+		{"set", func(c *hotCache[int, string]) { c.set(2, "other") }},
+		{"clear", func(c *hotCache[int, string]) { c.clear() }},
+	} {
+		c := newHotCache[int, string](8)
+		ticket := c.ticket()
+		write.fn(c) // commits while the reader's query runs
+		c.fill(ticket, 1, "old")
+		if v, ok := c.get(1); ok {
+			t.Errorf("after %s: a read from before it was cached: %q", write.name, v)
+		}
+		c.fill(c.ticket(), 1, "new")
+		if v, ok := c.get(1); !ok || v != "new" {
+			t.Errorf("after %s: a fresh read was not cached: %q, %v", write.name, v, ok)
+		}
+	}
+	c := newHotCache[int, string](8)
+	ticket := c.ticket()
+	c.update(1, func(string) string { return "touched" }) // not cached: nothing to update
+	c.fill(ticket, 1, "v")
+	c.update(1, func(v string) string { return v + "+" })
+	if v, _ := c.get(1); v != "v+" {
+		t.Errorf("update: got %q, want v+", v)
+	}
+}
+
+// TestHotCacheBounded checks that the cache never holds more than its size and keeps
+// what was read last.
+func TestHotCacheBounded(t *testing.T) {
+	c := newHotCache[int, int](100)
+	for i := range 1000 {
+		c.fill(c.ticket(), i, i)
+		if n := c.len(); n > 100 {
+			t.Fatalf("%d entries, size 100", n)
+		}
+	}
+	for i := 950; i < 1000; i++ {
+		if v, ok := c.get(i); !ok || v != i {
+			t.Fatalf("recent entry %d lost", i)
+		}
+	}
+	if _, ok := c.get(0); ok {
+		t.Fatal("the oldest entry is still there")
+	}
+	// Reading an entry of the older half keeps it when the halves turn over.
+	c = newHotCache[int, int](4)
+	for i := range 4 {
+		c.set(i, i)
+	}
+	c.get(0) // in the older half: moves to the newer
+	c.set(4, 4)
+	c.set(5, 5)
+	if _, ok := c.get(0); !ok {
+		t.Fatal("an entry read lately was dropped before older ones")
+	}
+}
