@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"strings"
 	"time"
@@ -62,7 +61,7 @@ func (s *Store) StartAttempt(ctx context.Context, st *portal.Student, assignment
 	if a.ClosesAt.Before(deadline) {
 		deadline = a.ClosesAt
 	}
-	js, _ := json.Marshal(items)
+	js := portal.EncodeItems(items)
 	att = &portal.Attempt{AssignmentID: a.ID, QuizID: a.QuizID, Kind: a.Quiz.Kind, StudentID: st.ID, ClassID: st.ClassID,
 		SchoolID: st.SchoolID, SchoolYear: st.SchoolYear, Items: items, Answers: map[string][]int{}, Right: map[string]bool{},
 		StartedAt: now.UTC(), Deadline: deadline.UTC(), MaxScore: len(items), QuizTitle: a.Quiz.Title,
@@ -70,7 +69,7 @@ func (s *Store) StartAttempt(ctx context.Context, st *portal.Student, assignment
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO quiz_attempts (assignment_id, quiz_id, kind, student_id, class_id, school_id,
 			school_year, items, started_at, deadline, max_score, device, ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			a.ID, a.QuizID, string(a.Quiz.Kind), st.ID, st.ClassID, st.SchoolID, st.SchoolYear, string(js), att.StartedAt,
+			a.ID, a.QuizID, string(a.Quiz.Kind), st.ID, st.ClassID, st.SchoolID, st.SchoolYear, js, att.StartedAt,
 			att.Deadline, len(items), device, ip)
 		if err != nil {
 			return err
@@ -113,7 +112,8 @@ func scanAttempt(row interface{ Scan(...any) error }) (*portal.Attempt, error) {
 	if submitted.Valid {
 		a.SubmittedAt = submitted.Time
 	}
-	if err := json.Unmarshal([]byte(items), &a.Items); err != nil {
+	var err error
+	if a.Items, err = portal.DecodeItems(items); err != nil {
 		return nil, err
 	}
 	return &a, nil
