@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
+	"sync"
 
 	"github.com/a-h/templ"
 	"github.com/jinducity/portal"
@@ -90,17 +92,32 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 // render writes a component with a status through a buffer, so that a failed render
 // never sends half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) error {
-	var buf bytes.Buffer
-	if err := c.Render(r.Context(), &buf); err != nil {
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= maxPooledPage {
+			buf.Reset()
+			pageBuffers.Put(buf)
+		}
+	}()
+	if err := c.Render(r.Context(), buf); err != nil {
 		return err
 	}
 	return writeHTML(w, status, buf.Bytes())
 }
 
+// Pages are rendered whole before they are sent (an error halfway shows the error page,
+// not half a page), into buffers used again: a growing buffer per page was a good part of
+// the garbage a class handing in a test makes. Buffers of unusually large pages (a long
+// export table) go back to the garbage collector.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+const maxPooledPage = 256 << 10
+
 // writeHTML sends a rendered page; pages are not cached unless the handler said so.
 func writeHTML(w http.ResponseWriter, status int, page []byte) error {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(page)))
 	if h.Get("Cache-Control") == "" {
 		h.Set("Cache-Control", "no-store")
 	}

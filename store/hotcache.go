@@ -8,9 +8,10 @@ import "sync"
 //
 // Correctness rests on two rules. A write of this store updates or drops the entries it
 // changes after its commit (set, drop, clear). A value read from the database goes in
-// only if no write changed the cache since the reader took its ticket, before its query:
-// a read that may have seen the row before a concurrent write never replaces what that
-// write left.
+// only if no write changed that key (or everything) since the reader took its ticket,
+// before its query: a read that may have seen the row before a concurrent write never
+// replaces what that write left. The cache remembers the keys of the last writes for
+// this; a reader older than what it remembers is refused (a miss, never a stale value).
 //
 // Memory is bounded by two generations of at most half the size each: when the newer one
 // is full it becomes the older and the older is forgotten, so what was read recently
@@ -19,12 +20,21 @@ type hotCache[K comparable, V any] struct {
 	mu       sync.Mutex
 	cur, old map[K]V
 	half     int
-	changes  uint64
+	// seq moves with every write. written holds the seq of the last write of recent
+	// keys (two generations, like the values); floor is the seq below which a write may
+	// have been forgotten, cleared the seq of the last clear.
+	seq                uint64
+	written, writtenOld map[K]uint64
+	floor, cleared      uint64
 }
+
+// hotWrites is how many written keys a cache remembers (in two halves).
+const hotWrites = 1 << 12
 
 func newHotCache[K comparable, V any](size int) *hotCache[K, V] {
 	half := max(size/2, 1)
-	return &hotCache[K, V]{cur: make(map[K]V), old: make(map[K]V), half: half}
+	return &hotCache[K, V]{cur: make(map[K]V), old: make(map[K]V), half: half, written: make(map[K]uint64),
+		writtenOld: make(map[K]uint64)}
 }
 
 // get returns the cached value of k.
@@ -46,24 +56,41 @@ func (c *hotCache[K, V]) get(k K) (V, bool) {
 func (c *hotCache[K, V]) ticket() uint64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.changes
+	return c.seq
 }
 
-// fill caches a value read from the database, unless a write changed the cache since the
-// ticket was taken.
+// fill caches a value read from the database, unless a write changed k, or everything,
+// since the ticket was taken.
 func (c *hotCache[K, V]) fill(ticket uint64, k K, v V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.changes == ticket {
-		c.put(k, v)
+	if c.cleared > ticket || c.floor > ticket {
+		return
 	}
+	if w, ok := c.written[k]; ok && w > ticket {
+		return
+	}
+	if w, ok := c.writtenOld[k]; ok && w > ticket {
+		return
+	}
+	c.put(k, v)
+}
+
+// wrote records a write of k.
+func (c *hotCache[K, V]) wrote(k K) {
+	c.seq++
+	if len(c.written) >= hotWrites/2 {
+		c.floor = c.seq // what writtenOld held is forgotten: older readers are refused
+		c.writtenOld, c.written = c.written, make(map[K]uint64, hotWrites/2)
+	}
+	c.written[k] = c.seq
 }
 
 // set caches the value a committed write left.
 func (c *hotCache[K, V]) set(k K, v V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.changes++
+	c.wrote(k)
 	delete(c.old, k)
 	c.put(k, v)
 }
@@ -84,7 +111,7 @@ func (c *hotCache[K, V]) update(k K, fn func(V) V) {
 func (c *hotCache[K, V]) drop(k K) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.changes++
+	c.wrote(k)
 	delete(c.cur, k)
 	delete(c.old, k)
 }
@@ -93,8 +120,10 @@ func (c *hotCache[K, V]) drop(k K) {
 func (c *hotCache[K, V]) clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.changes++
+	c.seq++
+	c.cleared = c.seq
 	c.cur, c.old = make(map[K]V), make(map[K]V)
+	c.written, c.writtenOld = make(map[K]uint64), make(map[K]uint64)
 }
 
 // len returns the number of cached values.

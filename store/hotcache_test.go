@@ -11,23 +11,42 @@ func TestHotCacheRefusesStaleReads(t *testing.T) {
 		fn   func(c *hotCache[int, string])
 	}{
 		{"drop", func(c *hotCache[int, string]) { c.drop(1) }},
-		{"set", func(c *hotCache[int, string]) { c.set(2, "other") }},
+		{"set", func(c *hotCache[int, string]) { c.set(1, "written") }},
 		{"clear", func(c *hotCache[int, string]) { c.clear() }},
 	} {
 		c := newHotCache[int, string](8)
 		ticket := c.ticket()
 		write.fn(c) // commits while the reader's query runs
 		c.fill(ticket, 1, "old")
-		if v, ok := c.get(1); ok {
-			t.Errorf("after %s: a read from before it was cached: %q", write.name, v)
+		if v, ok := c.get(1); ok && v == "old" {
+			t.Errorf("after %s: a read from before it was cached", write.name)
 		}
 		c.fill(c.ticket(), 1, "new")
 		if v, ok := c.get(1); !ok || v != "new" {
 			t.Errorf("after %s: a fresh read was not cached: %q, %v", write.name, v, ok)
 		}
 	}
+	// Writes of other keys leave a read alone, until so many came that the cache no
+	// longer knows which keys they wrote.
 	c := newHotCache[int, string](8)
 	ticket := c.ticket()
+	c.drop(2)
+	c.set(3, "three")
+	c.fill(ticket, 1, "one")
+	if v, ok := c.get(1); !ok || v != "one" {
+		t.Errorf("a read was refused for writes of other keys: %q, %v", v, ok)
+	}
+	ticket = c.ticket()
+	for k := range hotWrites {
+		c.drop(100 + k)
+	}
+	c.fill(ticket, 4, "four")
+	if _, ok := c.get(4); ok {
+		t.Error("a read older than the writes the cache remembers was cached")
+	}
+
+	c = newHotCache[int, string](8)
+	ticket = c.ticket()
 	c.update(1, func(string) string { return "touched" }) // not cached: nothing to update
 	c.fill(ticket, 1, "v")
 	c.update(1, func(v string) string { return v + "+" })

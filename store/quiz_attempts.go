@@ -31,14 +31,20 @@ type Drawer func(q *portal.Quiz) []portal.Item
 // attempts and on non-practice attempts keep a student to one, so two starts racing
 // (a double click) end with the same attempt.
 func (s *Store) StartAttempt(ctx context.Context, st *portal.Student, assignmentID int64, draw Drawer, device, ip string) (att *portal.Attempt, resumed bool, err error) {
-	a, err := scanAssignment(s.read.QueryRowContext(ctx, `SELECT `+assignmentColumns+assignmentFrom+` WHERE as1.id = ?`, assignmentID))
+	a, err := s.startable(ctx, assignmentID)
 	if err != nil || !sees(a, st.ClassID, st.Grade, st.SchoolYear) {
 		return nil, false, portal.Errorf(portal.ENOTFOUND, "ErrNotFound")
+	}
+	// The student's open attempt, or for a test any attempt: each condition is one of the
+	// two unique partial indexes, so the lookup is one probe.
+	cond := `kind <> 'practice'`
+	if a.Quiz.Kind == portal.QuizPractice {
+		cond = `submitted_at IS NULL`
 	}
 	existing := func() (*portal.Attempt, error) {
 		var id int64
 		err := s.read.QueryRowContext(ctx, `SELECT id FROM quiz_attempts WHERE assignment_id = ? AND student_id = ?
-			AND (submitted_at IS NULL OR kind <> 'practice') ORDER BY id DESC LIMIT 1`, assignmentID, st.ID).Scan(&id)
+			AND `+cond+` ORDER BY id DESC LIMIT 1`, assignmentID, st.ID).Scan(&id)
 		if err != nil {
 			return nil, err
 		}
@@ -88,6 +94,23 @@ func (s *Store) StartAttempt(ctx context.Context, st *portal.Student, assignment
 	// The page of questions comes next: it is read from memory.
 	s.attempts.set(att.ID, cloneAttempt(att))
 	return att, false, nil
+}
+
+// startable returns an assignment for StartAttempt. Assignments are never changed once
+// made (their quiz neither), only the class's name shown with them, so they are kept in
+// memory until a class or school changes; a city-wide test's three thousand starts read
+// it once.
+func (s *Store) startable(ctx context.Context, id int64) (*portal.Assignment, error) {
+	if a, ok := s.assignments.get(id); ok {
+		return a, nil
+	}
+	ticket := s.assignments.ticket()
+	a, err := scanAssignment(s.read.QueryRowContext(ctx, `SELECT `+assignmentColumns+assignmentFrom+` WHERE as1.id = ?`, id))
+	if err != nil {
+		return nil, err
+	}
+	s.assignments.fill(ticket, id, a)
+	return a, nil
 }
 
 const attemptColumns = `t.id, t.assignment_id, t.quiz_id, t.kind, t.student_id, t.class_id, t.school_id, t.school_year, t.items,

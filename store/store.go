@@ -39,14 +39,19 @@ type Store struct {
 	// between the writes that change them (hotcache.go).
 	sessions *hotCache[string, *Session]
 	attempts *hotCache[int64, *portal.Attempt]
+	// assignments keeps assignments being started (StartAttempt only, which does not
+	// change them).
+	assignments *hotCache[int64, *portal.Assignment]
 	// touches are sessions' last-seen times waiting to be written (touches.go).
 	touches touches
 }
 
 // Sizes of the hot caches. A student's session and student take about 400 bytes, an
-// attempt of ten questions about 1.5 KB: 26 MB and 12 MB at most.
+// attempt of ten questions 1.5–3 KB (answered): 3 MB and 24 MB at most. Either holds a
+// city-wide test of 3,000 students between their start and their result; more would
+// cost the memory the server needs for their connections.
 const (
-	sessionCacheSize = 1 << 16
+	sessionCacheSize = 1 << 13
 	attemptCacheSize = 1 << 13
 )
 
@@ -92,7 +97,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	s := &Store{write: w, path: path, now: opt.Now, sessions: newHotCache[string, *Session](sessionCacheSize),
-		attempts: newHotCache[int64, *portal.Attempt](attemptCacheSize)}
+		attempts: newHotCache[int64, *portal.Attempt](attemptCacheSize), assignments: newHotCache[int64, *portal.Assignment](1 << 10)}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -212,6 +217,7 @@ func (s *Store) inIdentityTx(ctx context.Context, fn func(tx *sql.Tx) error) err
 func (s *Store) identityChanged() {
 	s.sessions.clear()
 	s.attempts.clear()
+	s.assignments.clear()
 }
 
 // inQuietTx is inTx for writes that change no figure of the city (sessions): cached

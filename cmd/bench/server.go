@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"runtime"
 	"runtime/pprof"
 	"strings"
 	"time"
@@ -149,7 +150,8 @@ func serve(db string) error {
 }
 
 // profile follows the bench's "start NAME" and "stop" lines until in closes, writing a CPU
-// profile of each measured time to base.NAME when base is set.
+// profile of each measured time to base.NAME, and the heap at its start to base.NAME.heap,
+// when base is set.
 func profile(base string, in io.Reader) {
 	var f *os.File
 	stop := func() {
@@ -166,6 +168,12 @@ func profile(base string, in io.Reader) {
 		stop()
 		if !ok || base == "" {
 			continue
+		}
+		// The heap as the measured time starts: what earlier scenarios left.
+		if h, err := os.Create(base + "." + name + ".heap"); err == nil {
+			runtime.GC()
+			pprof.WriteHeapProfile(h)
+			h.Close()
 		}
 		var err error
 		if f, err = os.Create(base + "." + name); err != nil {
