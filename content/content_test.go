@@ -1,6 +1,7 @@
 package content
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -169,6 +170,68 @@ func TestFastMessagesMatchLocalizer(t *testing.T) {
 			if got := loc.MustLocalize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data}); got != b.String() {
 				t.Errorf("%s %s: template %q, localizer %q", lang, id, b.String(), got)
 			}
+			if f, ok := c.Fills[lang][id]; ok {
+				// Strings, numbers, a missing value and a nil one, as pages pass them.
+				for _, d := range []map[string]any{data, stringsOf(data), {}, nilsOf(data)} {
+					var want strings.Builder
+					if err := tmpl.Execute(&want, d); err != nil {
+						t.Fatal(err)
+					}
+					if got := f.Execute(d); got != want.String() {
+						t.Errorf("%s %s: filled %q, template %q", lang, id, got, want.String())
+					}
+				}
+			}
+		}
+		if len(c.Fills[lang]) < len(c.Templates[lang])/2 {
+			t.Errorf("%s: only %d of %d templates are filled without text/template", lang, len(c.Fills[lang]),
+				len(c.Templates[lang]))
+		}
+	}
+}
+
+func stringsOf(data map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range data {
+		out[k] = fmt.Sprint("«", v, "» & <b>")
+	}
+	return out
+}
+
+func nilsOf(data map[string]any) map[string]any {
+	out := map[string]any{}
+	for k := range data {
+		out[k] = nil
+	}
+	return out
+}
+
+// TestParseFill checks which templates are split and how.
+func TestParseFill(t *testing.T) {
+	for src, want := range map[string]string{
+		"共 {{.N}} 所学校":               "共 |N| 所学校",
+		"{{ .Yours }}，正确：{{.Right}}": "|Yours|，正确：|Right|",
+		"no fields":                  "no fields",
+	} {
+		f, ok := parseFill(src)
+		if !ok {
+			t.Errorf("%q not split", src)
+			continue
+		}
+		var parts []string
+		for _, p := range f {
+			parts = append(parts, p.Text)
+			if p.Key != "" {
+				parts = append(parts, p.Key)
+			}
+		}
+		if got := strings.Join(parts, "|"); got != want {
+			t.Errorf("%q split as %q, want %q", src, got, want)
+		}
+	}
+	for _, src := range []string{"{{if .A}}x{{end}}", "{{.A | printf \"%d\"}}", "{{- .A}}", "{{.A.B}}", "a }} b"} {
+		if _, ok := parseFill(src); ok {
+			t.Errorf("%q was split; it needs text/template", src)
 		}
 	}
 }

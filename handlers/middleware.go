@@ -89,7 +89,7 @@ func (s *Server) loadEnv(next http.Handler) http.Handler {
 			lang = "en"
 		}
 		var loc *i18n.Localizer
-		plain, templates := s.cfg.Content.Plain[lang], s.cfg.Content.Templates[lang]
+		plain, fills, templates := s.cfg.Content.Plain[lang], s.cfg.Content.Fills[lang], s.cfg.Content.Templates[lang]
 		env := &views.Env{
 			Lang: lang, Demo: s.cfg.Demo, Path: r.URL.Path, Query: r.URL.RawQuery, Now: s.now(),
 			Asset: s.cfg.Assets.URL,
@@ -97,6 +97,9 @@ func (s *Server) loadEnv(next http.Handler) http.Handler {
 				// Plain texts need no localizer; it is made on the first message that does.
 				if msg, ok := plain[id]; ok {
 					return msg
+				}
+				if f, ok := fills[id]; ok {
+					return f.Execute(data)
 				}
 				if t := templates[id]; t != nil {
 					var b strings.Builder

@@ -23,7 +23,7 @@ type hotCache[K comparable, V any] struct {
 	// seq moves with every write. written holds the seq of the last write of recent
 	// keys (two generations, like the values); floor is the seq below which a write may
 	// have been forgotten, cleared the seq of the last clear.
-	seq                uint64
+	seq                 uint64
 	written, writtenOld map[K]uint64
 	floor, cleared      uint64
 }

@@ -59,7 +59,7 @@ const (
 type Options struct {
 	// Now returns the current time; tests set it to a fixed clock.
 	Now func() time.Time
-	// ReadConns bounds the read pool; 0 means 8.
+	// ReadConns bounds the read pool; 0 means 4.
 	ReadConns int
 }
 
@@ -112,7 +112,9 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	}
 	n := opt.ReadConns
 	if n <= 0 {
-		n = 8
+		// Each connection keeps its own page cache (2 MB): four are as many as two CPUs
+		// keep busy, and the memory goes to the server's connections instead.
+		n = 4
 	}
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
