@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -393,13 +394,29 @@ func (s *Store) finish(ctx context.Context, tx *sql.Tx, a *portal.Attempt, at ti
 	}
 	if device := a.Device; device != "" {
 		from, to := a.StartedAt.Add(-portal.DeviceWindow).UTC(), a.StartedAt.Add(portal.DeviceWindow).UTC()
-		var n int
 		// device <> '' lets SQLite use the partial index quiz_attempts_device, which
-		// holds student_id: the count reads the index alone.
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(DISTINCT student_id) FROM quiz_attempts WHERE device = ?
-			AND device <> '' AND started_at BETWEEN ? AND ?`, device, from, to).Scan(&n); err != nil {
+		// holds student_id: the students are read from the index alone, and only until
+		// enough are found to flag (usually there is one, this student).
+		rows, err := tx.QueryContext(ctx, `SELECT student_id FROM quiz_attempts WHERE device = ?
+			AND device <> '' AND started_at BETWEEN ? AND ?`, device, from, to)
+		if err != nil {
 			return false, err
 		}
+		var students []int64
+		for rows.Next() && len(students) < portal.DeviceStudents {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return false, err
+			}
+			if !slices.Contains(students, id) {
+				students = append(students, id)
+			}
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return false, err
+		}
+		n := len(students)
 		if n >= portal.DeviceStudents {
 			if _, err := tx.ExecContext(ctx, `UPDATE quiz_attempts SET flags = flags | ? WHERE device = ?
 				AND device <> '' AND started_at BETWEEN ? AND ?`, portal.FlagDevice, device, from, to); err != nil {
