@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -199,5 +200,61 @@ func TestAttemptCacheFollowsWrites(t *testing.T) {
 	}
 	if _, err := s.GetAttempt(ctx, students[5], a5.ID); portal.ErrorCode(err) != portal.ENOTFOUND {
 		t.Fatalf("a removed student's attempt: %v, want not found", err)
+	}
+}
+
+// TestSessionCacheRace has students read their sessions while their class is renamed
+// over and over: once the writes stop, every session shows the last name, whatever the
+// interleaving (run under -race in CI).
+func TestSessionCacheRace(t *testing.T) {
+	s, _ := mustStore(t)
+	ctx := context.Background()
+	w := mustQuizWorld(t, s, mustSchool(t, s, "并发缓存中学"), 8)
+	class := w.classes[0]
+	var hashes []string
+	for i, sid := range w.ids[class.ID] {
+		h := fmt.Sprint("race-", i)
+		if err := s.SaveSession(ctx, &store.Session{TokenHash: h, StudentID: sid, Data: map[string]string{},
+			CreatedAt: now, LastSeen: now, ExpiresAt: now.Add(30 * time.Minute)}); err != nil {
+			t.Fatal(err)
+		}
+		hashes = append(hashes, h)
+	}
+	done := make(chan struct{})
+	var readers sync.WaitGroup
+	for _, h := range hashes {
+		readers.Add(1)
+		go func() {
+			defer readers.Done()
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				if _, err := s.GetSession(ctx, h); err != nil {
+					t.Error(err)
+					return
+				}
+				s.TouchSession(ctx, h, now.Add(time.Minute), now.Add(31*time.Minute))
+			}
+		}()
+	}
+	for i := range 40 {
+		class.Name = fmt.Sprintf("初一（%d）班", 10+i)
+		if err := s.UpdateClass(ctx, portal.SystemActor, class); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(done)
+	readers.Wait()
+	for _, h := range hashes {
+		se, err := s.GetSession(ctx, h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if se.Student.ClassName != class.Name {
+			t.Fatalf("session %s shows class %q after the last rename to %q", h, se.Student.ClassName, class.Name)
+		}
 	}
 }
