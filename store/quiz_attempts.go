@@ -93,7 +93,7 @@ func (s *Store) StartAttempt(ctx context.Context, st *portal.Student, assignment
 		return nil, false, err
 	}
 	// The page of questions comes next: it is read from memory.
-	s.attempts.set(att.ID, cloneAttempt(att))
+	s.attempts.set(att.ID, packAttempt(att))
 	return att, false, nil
 }
 
@@ -148,31 +148,61 @@ func scanAttempt(row interface{ Scan(...any) error }) (*portal.Attempt, error) {
 // sets or drops its entry after the commit (StartAttempt, SaveAnswers, SubmitLoaded), and
 // writes of other attempts' rows (flags, FinishExpired) or of students empty the cache.
 func (s *Store) readAttempt(ctx context.Context, id int64) (*portal.Attempt, error) {
-	if a, ok := s.attempts.get(id); ok {
-		return cloneAttempt(a), nil
+	if p, ok := s.attempts.get(id); ok {
+		return p.unpack(), nil
 	}
 	ticket := s.attempts.ticket()
 	a, err := s.attempt(ctx, s.read, id)
 	if err != nil {
 		return nil, err
 	}
-	s.attempts.fill(ticket, id, cloneAttempt(a))
+	s.attempts.fill(ticket, id, packAttempt(a))
 	return a, nil
 }
 
-// cloneAttempt copies an attempt deeply enough that its holder may change its fields and
-// answers. The drawn items are never changed and are shared.
-func cloneAttempt(a *portal.Attempt) *portal.Attempt {
-	c := *a
-	c.Answers = make(map[string][]int, len(a.Answers))
-	for k, v := range a.Answers {
-		c.Answers[k] = v
+// packedAttempt is an attempt as the hot cache keeps it: the answers and marks as short
+// lists instead of maps, which take twice the memory. A city-wide test keeps thousands in
+// memory while its students' connections need it too.
+type packedAttempt struct {
+	a       portal.Attempt // Answers and Right nil; Items shared, never changed
+	answers []packedAnswer
+	marks   []packedMark
+}
+
+type packedAnswer struct {
+	q      string
+	choice []int
+}
+
+type packedMark struct {
+	q     string
+	right bool
+}
+
+func packAttempt(a *portal.Attempt) *packedAttempt {
+	p := &packedAttempt{a: *a, answers: make([]packedAnswer, 0, len(a.Answers)), marks: make([]packedMark, 0, len(a.Right))}
+	p.a.Answers, p.a.Right = nil, nil
+	for q, c := range a.Answers {
+		p.answers = append(p.answers, packedAnswer{q, c})
 	}
-	c.Right = make(map[string]bool, len(a.Right))
-	for k, v := range a.Right {
-		c.Right[k] = v
+	for q, r := range a.Right {
+		p.marks = append(p.marks, packedMark{q, r})
 	}
-	return &c
+	return p
+}
+
+// unpack returns a copy of the attempt its holder may change (fields, answers, marks).
+func (p *packedAttempt) unpack() *portal.Attempt {
+	a := p.a
+	a.Answers = make(map[string][]int, len(p.answers))
+	for _, x := range p.answers {
+		a.Answers[x.q] = x.choice
+	}
+	a.Right = make(map[string]bool, len(p.marks))
+	for _, x := range p.marks {
+		a.Right[x.q] = x.right
+	}
+	return &a
 }
 
 // attempt reads an attempt with its answers.
@@ -329,7 +359,7 @@ func (s *Store) SubmitLoaded(ctx context.Context, a *portal.Attempt, answers map
 		s.attempts.clear()
 	case err == nil:
 		// The result page comes next: it is read from memory.
-		s.attempts.set(id, cloneAttempt(a))
+		s.attempts.set(id, packAttempt(a))
 	default:
 		s.attempts.drop(id)
 	}

@@ -38,7 +38,7 @@ type Store struct {
 	// sessions and attempts keep students' sessions and the attempts being taken
 	// between the writes that change them (hotcache.go).
 	sessions *hotCache[string, *Session]
-	attempts *hotCache[int64, *portal.Attempt]
+	attempts *hotCache[int64, *packedAttempt]
 	// assignments keeps assignments being started (StartAttempt only, which does not
 	// change them).
 	assignments *hotCache[int64, *portal.Assignment]
@@ -47,7 +47,7 @@ type Store struct {
 }
 
 // Sizes of the hot caches. A student's session and student take about 400 bytes, an
-// attempt of ten questions 1.5–3 KB (answered): 3 MB and 24 MB at most. Either holds a
+// attempt of ten questions 1–2 KB (answered): 3 MB and 16 MB at most. Either holds a
 // city-wide test of 3,000 students between their start and their result; more would
 // cost the memory the server needs for their connections.
 const (
@@ -97,7 +97,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	s := &Store{write: w, path: path, now: opt.Now, sessions: newHotCache[string, *Session](sessionCacheSize),
-		attempts: newHotCache[int64, *portal.Attempt](attemptCacheSize), assignments: newHotCache[int64, *portal.Assignment](1 << 10)}
+		attempts: newHotCache[int64, *packedAttempt](attemptCacheSize), assignments: newHotCache[int64, *portal.Assignment](1 << 10)}
 	if s.now == nil {
 		s.now = time.Now
 	}
