@@ -3,21 +3,16 @@ package handlers_test
 import (
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/jinducity/portal"
-	"github.com/jinducity/portal/content"
-	"github.com/jinducity/portal/handlers"
-	"github.com/jinducity/portal/static"
 	"github.com/jinducity/portal/store"
 	"github.com/jinducity/portal/store/seed"
 	"github.com/jinducity/portal/views"
@@ -147,38 +142,10 @@ type benchEnv struct {
 	store *store.Store
 }
 
-// mustBenchEnv builds the portal as mustEnv does, on a temporary SQLite file seeded with
-// the demo city, without a listening server.
+// mustBenchEnv builds the portal as mustEnv does (mustPortal), without a listening server.
 func mustBenchEnv(b *testing.B) *benchEnv {
 	b.Helper()
-	ctx := context.Background()
-	clk := func() time.Time { return testNow }
-	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "portal.db"), store.Options{Now: clk})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { st.Close() })
-	if _, err := seed.Demo(ctx, st, testNow); err != nil {
-		b.Fatalf("seed: %v", err)
-	}
-	cnt, err := content.Load()
-	if err != nil {
-		b.Fatal(err)
-	}
-	assets, err := static.New()
-	if err != nil {
-		b.Fatal(err)
-	}
-	h, err := handlers.New(handlers.Config{
-		Store: st, Content: cnt, Assets: assets, Demo: true,
-		Log:         slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn})),
-		Clock:       clk,
-		SessionKeys: [][]byte{[]byte("0123456789abcdef0123456789abcdef"), nil},
-		UploadDir:   filepath.Join(b.TempDir(), "uploads"),
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
+	st, h := mustPortal(b, func() time.Time { return testNow }, io.Discard)
 	return &benchEnv{h: h, store: st}
 }
 

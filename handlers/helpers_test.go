@@ -60,42 +60,50 @@ var testNow = time.Date(2026, time.November, 23, 10, 0, 0, 0, portal.CST)
 // mustEnv starts a portal for one test.
 func mustEnv(t *testing.T, opts ...func(*handlers.Config)) *testEnv {
 	t.Helper()
-	ctx := context.Background()
 	clk := &clock{t: testNow}
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "portal.db"), store.Options{Now: clk.now})
+	logs := &strings.Builder{}
+	st, h := mustPortal(t, clk.now, logs, opts...)
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return &testEnv{t: t, Store: st, Srv: srv, Handler: h, Now: testNow, Log: logs, clock: clk}
+}
+
+// mustPortal builds the portal on a temporary SQLite file seeded with the demo city, with
+// the clock clk and warnings logged to logs: what handler tests and benchmarks serve.
+func mustPortal(tb testing.TB, clk func() time.Time, logs io.Writer, opts ...func(*handlers.Config)) (*store.Store, *handlers.Server) {
+	tb.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(tb.TempDir(), "portal.db"), store.Options{Now: clk})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	t.Cleanup(func() { st.Close() })
+	tb.Cleanup(func() { st.Close() })
 	if _, err := seed.Demo(ctx, st, testNow); err != nil {
-		t.Fatalf("seed: %v", err)
+		tb.Fatalf("seed: %v", err)
 	}
 	cnt, err := content.Load()
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	assets, err := static.New()
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	logs := &strings.Builder{}
 	cfg := handlers.Config{
 		Store: st, Content: cnt, Assets: assets, Demo: true,
 		Log:         slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn})),
-		Clock:       clk.now,
+		Clock:       clk,
 		SessionKeys: [][]byte{[]byte("0123456789abcdef0123456789abcdef"), nil},
-		UploadDir:   filepath.Join(t.TempDir(), "uploads"),
+		UploadDir:   filepath.Join(tb.TempDir(), "uploads"),
 	}
 	for _, o := range opts {
 		o(&cfg)
 	}
 	h, err := handlers.New(cfg)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return &testEnv{t: t, Store: st, Srv: srv, Handler: h, Now: testNow, Log: logs, clock: clk}
+	return st, h
 }
 
 // client is a browser-like client with its own cookie jar that does not follow redirects.

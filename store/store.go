@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -50,16 +51,18 @@ type Store struct {
 // attempt of ten questions 1–2 KB (answered): 3 MB and 16 MB at most. Either holds a
 // city-wide test of 3,000 students between their start and their result; more would
 // cost the memory the server needs for their connections.
+// Assignments are few: a school's and the city's current ones.
 const (
-	sessionCacheSize = 1 << 13
-	attemptCacheSize = 1 << 13
+	sessionCacheSize    = 1 << 13
+	attemptCacheSize    = 1 << 13
+	assignmentCacheSize = 1 << 10
 )
 
 // Options tune Open. The zero value is the production setting.
 type Options struct {
 	// Now returns the current time; tests set it to a fixed clock.
 	Now func() time.Time
-	// ReadConns bounds the read pool; 0 means 4.
+	// ReadConns bounds the read pool; 0 means two per CPU, at least four.
 	ReadConns int
 }
 
@@ -97,7 +100,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	s := &Store{write: w, path: path, now: opt.Now, sessions: newHotCache[string, *Session](sessionCacheSize),
-		attempts: newHotCache[int64, *packedAttempt](attemptCacheSize), assignments: newHotCache[int64, *portal.Assignment](1 << 10)}
+		attempts: newHotCache[int64, *packedAttempt](attemptCacheSize), assignments: newHotCache[int64, *portal.Assignment](assignmentCacheSize)}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -112,9 +115,9 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	}
 	n := opt.ReadConns
 	if n <= 0 {
-		// Each connection keeps its own page cache (2 MB): four are as many as two CPUs
-		// keep busy, and the memory goes to the server's connections instead.
-		n = 4
+		// Each connection keeps its own page cache (2 MB): two per CPU keep the CPUs
+		// busy, and the memory goes to the server's connections instead.
+		n = max(4, 2*runtime.GOMAXPROCS(0))
 	}
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)

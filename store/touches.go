@@ -15,8 +15,8 @@ import (
 // last second are lost: those sessions expire up to a minute earlier than they would
 // have, never later.
 
-// touchEvery is how often pending touches are written.
-const touchEvery = time.Second
+// touchWriteEvery is how often pending touches are written.
+const touchWriteEvery = time.Second
 
 type touchTimes struct{ lastSeen, expiresAt time.Time }
 
@@ -52,7 +52,7 @@ func (s *Store) startToucher() {
 	s.touches.quit, s.touches.done = make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(s.touches.done)
-		tick := time.NewTicker(touchEvery)
+		tick := time.NewTicker(touchWriteEvery)
 		defer tick.Stop()
 		for {
 			select {
