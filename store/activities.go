@@ -203,7 +203,7 @@ func checkFileCounts(ctx context.Context, tx *sql.Tx, id int64) error {
 // its files already written to the upload folder. The classes are checked again against
 // the school and school year in the transaction.
 func (s *Store) CreateActivity(ctx context.Context, actor portal.Actor, a *portal.Activity, files []portal.ActivityFile) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := checkClasses(ctx, tx, a); err != nil {
 			return err
 		}
@@ -224,7 +224,7 @@ func (s *Store) CreateActivity(ctx context.Context, actor portal.Actor, a *porta
 // once the transaction committed.
 func (s *Store) UpdateActivity(ctx context.Context, actor portal.Actor, a *portal.Activity, add []portal.ActivityFile, remove []int64) ([]string, error) {
 	var removed []string
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		removed = nil
 		if err := checkClasses(ctx, tx, a); err != nil {
 			return err
@@ -272,7 +272,7 @@ func (s *Store) UpdateActivity(ctx context.Context, actor portal.Actor, a *porta
 // returns the stored names of its files for the caller to delete after the commit.
 func (s *Store) DeleteActivity(ctx context.Context, actor portal.Actor, id, schoolID int64) ([]string, error) {
 	var names []string
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		names = nil
 		var title string
 		if err := tx.QueryRowContext(ctx, `SELECT title FROM activities WHERE id = ? AND school_id = ?`, id, schoolID).Scan(&title); err != nil {

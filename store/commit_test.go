@@ -32,7 +32,7 @@ func TestGroupCommit(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			defer func() { panics[i] = recover() }()
-			errs[i] = s.inTx(ctx, func(tx *sql.Tx) error {
+			errs[i] = s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 				// Each writes two rows; the odd ones fail after the first.
 				if _, err := tx.ExecContext(ctx, `INSERT INTO bench_ceiling (n, at) VALUES (?, 0)`, i); err != nil {
 					return err
@@ -81,7 +81,104 @@ func TestGroupCommit(t *testing.T) {
 	}
 	// After Close, a write says so instead of hanging.
 	s.Close()
-	if err := s.inTx(ctx, func(*sql.Tx) error { return nil }); !errors.Is(err, ErrClosed) {
+	if err := s.inTx(ctx, func(context.Context, *sql.Tx) error { return nil }); !errors.Is(err, ErrClosed) {
 		t.Errorf("write after Close = %v", err)
+	}
+}
+
+// TestWriteAnsweredAfterFlush holds the syncer's flush of the WAL file and checks that a
+// committed write is not acknowledged until the flush is done, that a failed flush fails
+// the write, and that every later write is refused rather than acknowledged.
+func TestWriteAnsweredAfterFlush(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.PrepareInsertCeiling(ctx); err != nil {
+		t.Fatal(err)
+	}
+	before := s.commits.flushes.Load()
+	entered, release := make(chan struct{}), make(chan error)
+	s.commits.flush = func() error {
+		entered <- struct{}{}
+		return <-release
+	}
+	insert := func(n int) chan error {
+		done := make(chan error, 1)
+		go func() {
+			done <- s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+				_, err := tx.ExecContext(ctx, `INSERT INTO bench_ceiling (n, at) VALUES (?, 0)`, n)
+				return err
+			})
+		}()
+		return done
+	}
+	count := func() (n int) {
+		if err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM bench_ceiling`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	done := insert(1)
+	<-entered
+	select {
+	case err := <-done:
+		t.Fatalf("the write was answered (%v) before the WAL was flushed", err)
+	default:
+	}
+	if n := count(); n != 1 {
+		t.Fatalf("%d rows while the flush is under way, want the committed row", n)
+	}
+	release <- nil
+	if err := <-done; err != nil {
+		t.Fatalf("write after a good flush: %v", err)
+	}
+
+	done = insert(2)
+	<-entered
+	release <- errors.New("I/O error")
+	if err := <-done; !errors.Is(err, ErrNotDurable) {
+		t.Fatalf("write whose flush failed: %v, want ErrNotDurable", err)
+	}
+	if err := <-insert(3); !errors.Is(err, ErrNotDurable) {
+		t.Fatalf("write after a failed flush: %v, want ErrNotDurable", err)
+	}
+	if got := s.commits.flushes.Load() - before; got != 2 {
+		t.Errorf("%d flushes, want 2 (the refused write needs none)", got)
+	}
+}
+
+// TestFlushesCoverGroups checks that racing writers share flushes of the WAL file.
+func TestFlushesCoverGroups(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.PrepareInsertCeiling(ctx); err != nil {
+		t.Fatal(err)
+	}
+	before := s.commits.flushes.Load()
+	const n = 300
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+				_, err := tx.ExecContext(ctx, `INSERT INTO bench_ceiling (n, at) VALUES (?, 0)`, i)
+				return err
+			}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if f := s.commits.flushes.Load() - before; f >= n {
+		t.Errorf("%d racing writes took %d flushes; want them shared", n, f)
 	}
 }

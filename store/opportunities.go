@@ -120,7 +120,7 @@ func (s *Store) CreateOpportunity(ctx context.Context, a portal.Actor, o *portal
 	if f := o.Validate(s.now()); len(f) > 0 {
 		return f
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		// The city admin picks the association; one that does not exist is the field's problem.
 		var known int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM associations WHERE id = ?`, o.AssociationID).Scan(&known); err != nil {
@@ -173,7 +173,7 @@ func (s *Store) MoveOpportunity(ctx context.Context, a portal.Actor, o *portal.O
 	if f := o.Validate(s.now()); len(f) > 0 {
 		return f
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		old, err := getOpportunityTx(ctx, tx, o.ID)
 		if err != nil {
 			return err
@@ -205,7 +205,7 @@ func (s *Store) MoveOpportunity(ctx context.Context, a portal.Actor, o *portal.O
 
 // CancelOpportunity calls an opportunity off; everyone signed up or waiting is told.
 func (s *Store) CancelOpportunity(ctx context.Context, a portal.Actor, id int64) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE opportunities SET status = 'cancelled', checkin_code = NULL
 			WHERE id = ? AND status = 'open' AND hours_confirmed_at IS NULL AND school_confirmed_at IS NULL`, id)
 		if err != nil {
@@ -239,7 +239,7 @@ type SignupResult struct {
 // and taken without a race.
 func (s *Store) Signup(ctx context.Context, a portal.Actor, oppID, userID int64) (SignupResult, error) {
 	var out SignupResult
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		o, err := getOpportunityTx(ctx, tx, oppID)
 		if err != nil {
 			return err
@@ -303,7 +303,7 @@ func (s *Store) Signup(ctx context.Context, a portal.Actor, oppID, userID int64)
 // CancelSignup takes a volunteer off an opportunity or its waiting list. A freed place
 // goes to the first on the waiting list, who is told on their home page.
 func (s *Store) CancelSignup(ctx context.Context, a portal.Actor, oppID, userID int64) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		o, err := getOpportunityTx(ctx, tx, oppID)
 		if err != nil {
 			return err

@@ -73,7 +73,7 @@ func (s *Store) StartAttempt(ctx context.Context, st *portal.Student, assignment
 		SchoolID: st.SchoolID, SchoolYear: st.SchoolYear, Items: items, Answers: map[string][]int{}, Right: map[string]bool{},
 		StartedAt: now.UTC(), Deadline: deadline.UTC(), MaxScore: len(items), QuizTitle: a.Quiz.Title,
 		PassMark: a.Quiz.PassMark, StudentName: st.Name, Number: st.Number, Device: device}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO quiz_attempts (assignment_id, quiz_id, kind, student_id, class_id, school_id,
 			school_year, items, started_at, deadline, max_score, device, ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			a.ID, a.QuizID, string(a.Quiz.Kind), st.ID, st.ClassID, st.SchoolID, st.SchoolYear, js, att.StartedAt,
@@ -284,7 +284,7 @@ func upsertAnswers(ctx context.Context, tx *sql.Tx, id int64, answers map[string
 // ID). Saving after submission or after the deadline changes nothing and says so.
 func (s *Store) SaveAnswers(ctx context.Context, studentID, id int64, answers map[string][]int) error {
 	defer s.attempts.drop(id)
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		a, err := s.attempt(ctx, tx, id)
 		if err != nil || a.StudentID != studentID {
 			return portal.Errorf(portal.ENOTFOUND, "ErrNotFound")
@@ -349,7 +349,7 @@ func (s *Store) SubmitLoaded(ctx context.Context, a *portal.Attempt, answers map
 		}
 	}
 	var others bool
-	err := s.inTx(ctx, func(tx *sql.Tx) (err error) {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) (err error) {
 		others, err = s.finish(ctx, tx, a, now, bank)
 		return err
 	})
@@ -482,7 +482,7 @@ func (s *Store) FinishExpired(ctx context.Context, classID int64, bank map[strin
 		return nil
 	}
 	defer s.attempts.clear()
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for _, id := range ids {
 			a, err := s.attempt(ctx, tx, id)
 			if err != nil {

@@ -28,7 +28,7 @@ const attemptBatch, answerBatch = 250, 200
 // pairs maps a post-test to its pre-test, which must come earlier in quizzes.
 func (s *Store) BulkQuizzes(ctx context.Context, a portal.Actor, quizzes []*portal.Quiz, pairs map[*portal.Quiz]*portal.Quiz,
 	as []*portal.Assignment, atts []*SeedAttempt) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		now := s.now().UTC()
 		for i, q := range quizzes {
 			if pre := pairs[q]; pre != nil {

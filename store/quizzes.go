@@ -32,7 +32,7 @@ func (s *Store) CreateQuiz(ctx context.Context, a portal.Actor, q *portal.Quiz, 
 	if f := q.Validate(available); len(f) > 0 {
 		return f
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if q.Kind == portal.QuizPost {
 			pre, err := scanQuiz(tx.QueryRowContext(ctx, `SELECT `+quizColumns+` FROM quizzes q WHERE q.id = ?`, q.PairID))
 			if err != nil || pre.Kind != portal.QuizPre || pre.SchoolID != q.SchoolID || pre.Band != q.Band {
@@ -123,7 +123,7 @@ func (s *Store) Assign(ctx context.Context, a portal.Actor, schoolID, quizID int
 		return f
 	}
 	year := portal.SchoolYear(s.now())
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		q, err := scanQuiz(tx.QueryRowContext(ctx, `SELECT `+quizColumns+` FROM quizzes q WHERE q.id = ?`, quizID))
 		if err != nil || (q.SchoolID != 0 && q.SchoolID != schoolID) {
 			return portal.Errorf(portal.ENOTFOUND, "ErrNotFound")
@@ -162,7 +162,7 @@ func (s *Store) PublishCityTest(ctx context.Context, a portal.Actor, q *portal.Q
 	if len(f) > 0 {
 		return f
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := s.insertQuiz(ctx, tx, a, q); err != nil {
 			return err
 		}

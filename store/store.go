@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jinducity/portal"
@@ -45,6 +46,11 @@ type Store struct {
 	assignments *hotCache[int64, *portal.Assignment]
 	// touches are sessions' last-seen times waiting to be written (touches.go).
 	touches touches
+	// ceiling is the load benchmark's connection for bare durable inserts
+	// (InsertCeiling), opened on first use.
+	ceiling     *sql.DB
+	ceilingErr  error
+	ceilingOnce sync.Once
 }
 
 // Sizes of the hot caches. A student's session and student take about 400 bytes, an
@@ -66,14 +72,22 @@ type Options struct {
 	ReadConns int
 }
 
-// DSN returns the connection string for path with the portal's pragmas. The writer uses
-// immediate transactions, so a transaction that will write takes the lock at BEGIN.
+// DSN returns the connection string for path with the portal's pragmas, for tools and
+// tests that open the database beside a running store: their commits are flushed to the
+// disk by SQLite (synchronous=FULL). Writers use immediate transactions, so a
+// transaction that will write takes the lock at BEGIN.
 func DSN(path string, readOnly bool) string {
+	return dsn(path, readOnly, "FULL")
+}
+
+// dsn is DSN with the synchronous setting given. The store's own writer uses NORMAL and
+// flushes the WAL itself before it answers (commit.go).
+func dsn(path string, readOnly bool, synchronous string) string {
 	q := url.Values{}
 	q.Set("_journal_mode", "WAL")
 	q.Set("_foreign_keys", "on")
 	q.Set("_busy_timeout", "5000")
-	q.Set("_synchronous", "FULL")
+	q.Set("_synchronous", synchronous)
 	// Each connection keeps its prepared statements: the same few hundred queries run
 	// all day, and preparing one costs as much as running it.
 	q.Set("_stmt_cache_size", "256")
@@ -92,7 +106,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 			return nil, fmt.Errorf("create database folder: %w", err)
 		}
 	}
-	w, err := sql.Open("sqlite3", DSN(path, false))
+	w, err := sql.Open("sqlite3", dsn(path, false, "NORMAL"))
 	if err != nil {
 		return nil, err
 	}
@@ -107,6 +121,12 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
+	}
+	// The migrations' commits, and the WAL file's place in its folder, go to the disk
+	// before anything is served.
+	if err := errors.Join(s.syncWAL(), s.syncDir()); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("flush %s: %w", path, err)
 	}
 	r, err := sql.Open("sqlite3", DSN(path, true))
 	if err != nil {
@@ -132,7 +152,11 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 func (s *Store) Close() error {
 	s.stopToucher()
 	s.stopCommitter()
-	return errors.Join(s.read.Close(), s.write.Close())
+	err := errors.Join(s.read.Close(), s.write.Close())
+	if s.ceiling != nil {
+		err = errors.Join(err, s.ceiling.Close())
+	}
+	return err
 }
 
 // Path returns the database file's path.
@@ -172,7 +196,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 				return fmt.Errorf("migration %s: %w", base, err)
 			}
@@ -206,15 +230,20 @@ func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 // Concurrent writes are committed in groups (commit.go): fn runs in a savepoint of a
 // transaction that may hold other callers' writes, and inTx returns once that
 // transaction is committed, or fn's part of it rolled back.
-func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	return s.write1(fn, false)
+//
+// fn gets a context without the request's cancellation: once handed to the writer, a
+// write runs to its end whatever its request does. (go-sqlite3 also runs each statement
+// with a cancellable context on a goroutine of its own, a hop of the scheduler on the
+// single writer's path.)
+func (s *Store) inTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	return s.write1(ctx, fn, false)
 }
 
 // inIdentityTx is inTx for writes that can change what a student's session shows of them
 // (their class and school, the student themselves): after the commit the hot caches of
 // sessions and attempts are emptied. Every write to students, classes or schools other
 // than adding a student or a class goes through it.
-func (s *Store) inIdentityTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (s *Store) inIdentityTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
 	defer s.identityChanged()
 	return s.inTx(ctx, fn)
 }
@@ -227,11 +256,16 @@ func (s *Store) identityChanged() {
 
 // inQuietTx is inTx for writes that change no figure of the city (sessions): cached
 // figures stay valid.
-func (s *Store) inQuietTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	return s.write1(fn, true)
+func (s *Store) inQuietTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	return s.write1(ctx, fn, true)
 }
 
-func (s *Store) write1(fn func(tx *sql.Tx) error, quiet bool) error {
+func (s *Store) write1(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error, quiet bool) error {
+	wctx := context.WithoutCancel(ctx)
+	return s.write0(func(tx *sql.Tx) error { return fn(wctx, tx) }, quiet)
+}
+
+func (s *Store) write0(fn func(tx *sql.Tx) error, quiet bool) error {
 	if s.commits != nil {
 		return s.submit(fn, quiet)
 	}
@@ -241,21 +275,10 @@ func (s *Store) write1(fn func(tx *sql.Tx) error, quiet bool) error {
 	if j.panic != nil {
 		panic(j.panic)
 	}
+	if j.err == nil {
+		j.err = s.syncWAL()
+	}
 	return j.err
-}
-
-// plainTx runs fn in a transaction of its own on the writer connection, outside the
-// group commit: the load benchmark's ceiling of a bare durable write.
-func (s *Store) plainTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.write.BeginTx(context.WithoutCancel(ctx), nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := fn(tx); err != nil {
-		return err
-	}
-	return tx.Commit()
 }
 
 // audit writes one audit row inside the change's transaction.
@@ -350,19 +373,42 @@ func (s *Store) Settings(ctx context.Context) (map[string]string, error) {
 	return out, nil
 }
 
-// InsertCeiling writes one row in its own transaction into a scratch table, with the
-// same connection settings as every write but outside the group commit: the ceiling a real write is measured against
-// by the load benchmark, which runs on a copy of the database.
+// InsertCeiling writes one row into a scratch table in a transaction of its own, on a
+// connection of its own with SQLite's own durable commit (synchronous=FULL: the WAL is
+// flushed inside each commit): the bare durable write the load benchmark measures real
+// writes against, on a copy of the database. Concurrent callers wait for the connection
+// in turn, as an application without a group commit would.
 func (s *Store) InsertCeiling(ctx context.Context, n int64) error {
-	return s.plainTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO bench_ceiling (n, at) VALUES (?, ?)`, n, s.now().UTC())
+	db, err := s.ceilingDB()
+	if err != nil {
 		return err
+	}
+	tx, err := db.BeginTx(context.WithoutCancel(ctx), nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec(`INSERT INTO bench_ceiling (n, at) VALUES (?, ?)`, n, s.now().UTC()); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// ceilingDB opens InsertCeiling's connection on first use.
+func (s *Store) ceilingDB() (*sql.DB, error) {
+	s.ceilingOnce.Do(func() {
+		s.ceiling, s.ceilingErr = sql.Open("sqlite3", DSN(s.path, false))
+		if s.ceilingErr == nil {
+			s.ceiling.SetMaxOpenConns(1)
+			s.ceiling.SetMaxIdleConns(1)
+		}
 	})
+	return s.ceiling, s.ceilingErr
 }
 
 // PrepareInsertCeiling creates the scratch table of InsertCeiling.
 func (s *Store) PrepareInsertCeiling(ctx context.Context) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS bench_ceiling (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, at TIMESTAMP NOT NULL)`)
 		return err
 	})
