@@ -72,22 +72,14 @@ type Options struct {
 	ReadConns int
 }
 
-// DSN returns the connection string for path with the portal's pragmas, for tools and
-// tests that open the database beside a running store: their commits are flushed to the
-// disk by SQLite (synchronous=FULL). Writers use immediate transactions, so a
-// transaction that will write takes the lock at BEGIN.
+// DSN returns the connection string for path with the portal's pragmas. The writer uses
+// immediate transactions, so a transaction that will write takes the lock at BEGIN.
 func DSN(path string, readOnly bool) string {
-	return dsn(path, readOnly, "FULL")
-}
-
-// dsn is DSN with the synchronous setting given. The store's own writer uses NORMAL and
-// flushes the WAL itself before it answers (commit.go).
-func dsn(path string, readOnly bool, synchronous string) string {
 	q := url.Values{}
 	q.Set("_journal_mode", "WAL")
 	q.Set("_foreign_keys", "on")
 	q.Set("_busy_timeout", "5000")
-	q.Set("_synchronous", synchronous)
+	q.Set("_synchronous", "FULL")
 	// Each connection keeps its prepared statements: the same few hundred queries run
 	// all day, and preparing one costs as much as running it.
 	q.Set("_stmt_cache_size", "256")
@@ -106,7 +98,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 			return nil, fmt.Errorf("create database folder: %w", err)
 		}
 	}
-	w, err := sql.Open("sqlite3", dsn(path, false, "NORMAL"))
+	w, err := sql.Open("sqlite3", DSN(path, false))
 	if err != nil {
 		return nil, err
 	}
@@ -121,12 +113,6 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
-	}
-	// The migrations' commits, and the WAL file's place in its folder, go to the disk
-	// before anything is served.
-	if err := errors.Join(s.syncWAL(), s.syncDir()); err != nil {
-		w.Close()
-		return nil, fmt.Errorf("flush %s: %w", path, err)
 	}
 	r, err := sql.Open("sqlite3", DSN(path, true))
 	if err != nil {
@@ -275,9 +261,6 @@ func (s *Store) write0(fn func(tx *sql.Tx) error, quiet bool) error {
 	if j.panic != nil {
 		panic(j.panic)
 	}
-	if j.err == nil {
-		j.err = s.syncWAL()
-	}
 	return j.err
 }
 
@@ -374,10 +357,11 @@ func (s *Store) Settings(ctx context.Context) (map[string]string, error) {
 }
 
 // InsertCeiling writes one row into a scratch table in a transaction of its own, on a
-// connection of its own with SQLite's own durable commit (synchronous=FULL: the WAL is
-// flushed inside each commit): the bare durable write the load benchmark measures real
-// writes against, on a copy of the database. Concurrent callers wait for the connection
-// in turn, as an application without a group commit would.
+// connection of its own with the same settings as the writer's (synchronous=FULL: the
+// WAL is flushed inside each commit), outside the group commit: the bare durable write
+// the load benchmark measures real writes against, on a copy of the database.
+// Concurrent callers wait for the connection in turn, as an application without a group
+// commit would.
 func (s *Store) InsertCeiling(ctx context.Context, n int64) error {
 	db, err := s.ceilingDB()
 	if err != nil {

@@ -134,9 +134,6 @@ func TestJoinClassIsIdempotent(t *testing.T) {
 	}
 }
 
-// TestConnectionSettings checks the pragmas in force. The writer commits with
-// synchronous=NORMAL (1) because the syncer flushes the WAL before anyone is answered
-// (TestWriteAnsweredAfterFlush).
 func TestConnectionSettings(t *testing.T) {
 	s, _ := mustStore(t)
 	got, err := s.Settings(context.Background())
@@ -144,7 +141,7 @@ func TestConnectionSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]string{
-		"writer.journal_mode": "wal", "writer.foreign_keys": "1", "writer.synchronous": "1", "writer.busy_timeout": "5000", "writer.query_only": "0",
+		"writer.journal_mode": "wal", "writer.foreign_keys": "1", "writer.synchronous": "2", "writer.busy_timeout": "5000", "writer.query_only": "0",
 		"reader.journal_mode": "wal", "reader.foreign_keys": "1", "reader.busy_timeout": "5000",
 	}
 	for k, v := range want {

@@ -40,8 +40,7 @@ const (
 // (answered 303 to the result page) before it died, each complete with its score and
 // answer rows. A killed process loses nothing the operating system already holds, so
 // this checks that the portal commits before it answers and that SQLite recovers its
-// WAL; a power cut (the syncer's flush of the WAL, store/commit.go) is beyond what a
-// test can simulate: TestWriteAnsweredAfterFlush checks that nobody is answered before it.
+// WAL; a power cut (synchronous=FULL's fsync) is beyond what a test can simulate.
 func TestDurabilityKill9(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the portal and runs it as a separate process; skipped with -short")
