@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -39,6 +40,11 @@ func TestSessionCacheFollowsWrites(t *testing.T) {
 	first := get("a")
 	if first.Student == nil || first.Student.ClassName != class.Name || first.Student.SchoolName != school.Name {
 		t.Fatalf("session's student: %+v", first.Student)
+	}
+	// The cache keeps sessions packed (times as numbers, the class shared): what it gives
+	// back is what the table gave, field for field.
+	if cached := get("a"); !reflect.DeepEqual(cached, first) {
+		t.Fatalf("from the cache:\n%+v %+v\nfrom the table:\n%+v %+v", cached, cached.Student, first, first.Student)
 	}
 	// What a caller does to its copy stays with it.
 	first.Student.Name = "改过"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"sync"
 	"time"
 
 	"github.com/jinducity/portal"
@@ -48,8 +49,8 @@ func (s *Store) SaveSession(ctx context.Context, se *Session) error {
 // test asks for them on every click. Staff sessions are read each time, because the
 // `portal user` commands of another process end them.
 func (s *Store) GetSession(ctx context.Context, tokenHash string) (*Session, error) {
-	if se, ok := s.sessions.get(tokenHash); ok {
-		return se.clone(), nil
+	if cs, ok := s.sessions.get(tokenHash); ok {
+		return cs.session(tokenHash), nil
 	}
 	ticket := s.sessions.ticket()
 	var se Session
@@ -81,23 +82,84 @@ func (s *Store) GetSession(ctx context.Context, tokenHash string) (*Session, err
 		se.LastSeen, se.ExpiresAt = t.lastSeen, t.expiresAt
 	}
 	if se.Student != nil && se.UserID == 0 {
-		s.sessions.fill(ticket, tokenHash, se.clone())
+		s.sessions.fill(ticket, tokenHash, s.packSession(&se, data))
 	}
 	return &se, nil
 }
 
-// clone copies a session deeply enough that its holder may change it.
-func (se *Session) clone() *Session {
-	c := *se
-	c.Data = make(map[string]string, len(se.Data))
-	for k, v := range se.Data {
-		c.Data[k] = v
+// cachedSession is a student's session as the hot cache keeps it: small, so that the
+// cache can hold the sessions of a city-wide test's takers between their start and
+// their hand-in. Times are Unix nanoseconds (UTC), the data its JSON, and the class and
+// school one shared value per class.
+type cachedSession struct {
+	data                       string
+	created, lastSeen, expires int64
+	student                    int64
+	name, number               string
+	studentCreated             int64
+	class                      *sessionClass
+}
+
+// sessionClass is what a session shows of its student's class and school.
+type sessionClass struct {
+	id, school  int64
+	name, sName string
+	grade, year int
+}
+
+// emptyData is the JSON of a session without data, kept once for every session.
+const emptyData = "{}"
+
+// packSession makes the cache's copy of a student's session read with its data's JSON.
+func (s *Store) packSession(se *Session, data string) *cachedSession {
+	if data == emptyData {
+		data = emptyData // the constant instead of the copy read from the row
 	}
-	if se.Student != nil {
-		st := *se.Student
-		c.Student = &st
+	st := se.Student
+	return &cachedSession{data: data, created: se.CreatedAt.UnixNano(), lastSeen: se.LastSeen.UnixNano(),
+		expires: se.ExpiresAt.UnixNano(), student: st.ID, name: st.Name, number: st.Number,
+		studentCreated: st.CreatedAt.UnixNano(),
+		class: s.classIntern.get(sessionClass{id: st.ClassID, school: st.SchoolID, name: st.ClassName,
+			sName: st.SchoolName, grade: st.Grade, year: st.SchoolYear})}
+}
+
+// session returns a copy of the cached session its holder may change.
+func (cs *cachedSession) session(tokenHash string) *Session {
+	se := &Session{TokenHash: tokenHash, StudentID: cs.student, CreatedAt: unixUTC(cs.created),
+		LastSeen: unixUTC(cs.lastSeen), ExpiresAt: unixUTC(cs.expires)}
+	if cs.data == emptyData || json.Unmarshal([]byte(cs.data), &se.Data) != nil || se.Data == nil {
+		se.Data = map[string]string{}
 	}
-	return &c
+	c := cs.class
+	se.Student = &portal.Student{ID: cs.student, ClassID: c.id, Name: cs.name, Number: cs.number,
+		CreatedAt: unixUTC(cs.studentCreated), ClassName: c.name, Grade: c.grade, SchoolID: c.school,
+		SchoolName: c.sName, SchoolYear: c.year}
+	return se
+}
+
+func unixUTC(ns int64) time.Time { return time.Unix(0, ns).UTC() }
+
+// interner keeps one copy of each value given to it, so that the cached sessions of a
+// class share their class. Values are compared whole, so a renamed class is a new
+// value and never shown stale; the interner is emptied when it grows past its bound.
+type interner[V comparable] struct {
+	mu    sync.Mutex
+	m     map[V]*V
+	bound int
+}
+
+func (in *interner[V]) get(v V) *V {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if p, ok := in.m[v]; ok {
+		return p
+	}
+	if in.m == nil || len(in.m) >= in.bound {
+		in.m = make(map[V]*V)
+	}
+	p := &v
+	in.m[v] = p
+	return p
 }
 
 // TouchSession moves a session's last-seen time and idle expiry forward. GetSession sees
@@ -105,9 +167,9 @@ func (se *Session) clone() *Session {
 // (touches.go), so that reading pages does not wait for a disk write.
 func (s *Store) TouchSession(ctx context.Context, tokenHash string, lastSeen, expiresAt time.Time) error {
 	s.touches.add(tokenHash, lastSeen, expiresAt)
-	s.sessions.update(tokenHash, func(se *Session) *Session {
-		c := *se
-		c.LastSeen, c.ExpiresAt = lastSeen, expiresAt
+	s.sessions.update(tokenHash, func(cs *cachedSession) *cachedSession {
+		c := *cs
+		c.lastSeen, c.expires = lastSeen.UnixNano(), expiresAt.UnixNano()
 		return &c
 	})
 	return nil

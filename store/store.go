@@ -39,8 +39,10 @@ type Store struct {
 	commits *committer
 	// sessions and attempts keep students' sessions and the attempts being taken
 	// between the writes that change them (hotcache.go).
-	sessions *hotCache[string, *Session]
-	attempts *hotCache[int64, *packedAttempt]
+	sessions *hotCache[string, *cachedSession]
+	// classIntern shares one copy of a class among the cached sessions of its students.
+	classIntern interner[sessionClass]
+	attempts    *hotCache[int64, *packedAttempt]
 	// assignments keeps assignments being started (StartAttempt only, which does not
 	// change them).
 	assignments *hotCache[int64, *portal.Assignment]
@@ -53,13 +55,17 @@ type Store struct {
 	ceilingOnce sync.Once
 }
 
-// Sizes of the hot caches. A student's session and student take about 400 bytes, an
-// attempt of ten questions 1–2 KB (answered): 3 MB and 16 MB at most. Either holds a
-// city-wide test of 3,000 students between their start and their result; more would
-// cost the memory the server needs for their connections.
-// Assignments are few: a school's and the city's current ones.
+// Sizes of the hot caches. A student's session is kept packed in about 250 bytes
+// (cachedSession): 131,072 of them, 33 MB at most, hold the takers of a city-wide test
+// of a whole grade band between their start and their hand-in, minutes apart. An
+// attempt of ten questions takes 1–2 KB (answered): 8,192 of them, 16 MB at most, hold a
+// city-wide test of 3,000 students between its start and their results; more would cost
+// the memory the server needs for their connections. Assignments are few: a school's
+// and the city's current ones. Classes are shared among cached sessions up to
+// classInternBound (a city has 25,000).
 const (
-	sessionCacheSize    = 1 << 13
+	sessionCacheSize    = 1 << 17
+	classInternBound    = 1 << 15
 	attemptCacheSize    = 1 << 13
 	assignmentCacheSize = 1 << 10
 )
@@ -105,8 +111,9 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	s := &Store{write: w, path: path, now: opt.Now, sessions: newHotCache[string, *Session](sessionCacheSize),
-		attempts: newHotCache[int64, *packedAttempt](attemptCacheSize), assignments: newHotCache[int64, *portal.Assignment](assignmentCacheSize)}
+	s := &Store{write: w, path: path, now: opt.Now, sessions: newHotCache[string, *cachedSession](sessionCacheSize),
+		classIntern: interner[sessionClass]{bound: classInternBound},
+		attempts:    newHotCache[int64, *packedAttempt](attemptCacheSize), assignments: newHotCache[int64, *portal.Assignment](assignmentCacheSize)}
 	if s.now == nil {
 		s.now = time.Now
 	}
