@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"slices"
 	"strings"
 	"time"
 
@@ -349,8 +348,9 @@ func (s *Store) SubmitLoaded(ctx context.Context, a *portal.Attempt, answers map
 		}
 	}
 	var others bool
+	m := mark(a, now, bank)
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) (err error) {
-		others, err = s.finish(ctx, tx, a, now, bank)
+		others, err = s.finish(ctx, tx, a, m)
 		return err
 	})
 	switch {
@@ -371,90 +371,88 @@ func (s *Store) SubmitLoaded(ctx context.Context, a *portal.Attempt, answers map
 	return res, err
 }
 
-// finish scores a loaded attempt, records per question whether it was right, raises the
-// flags and closes it; others is set when it raised flags on other attempts too. It fails
-// with ErrAlreadySubmitted when the attempt was closed in the meantime.
-func (s *Store) finish(ctx context.Context, tx *sql.Tx, a *portal.Attempt, at time.Time, bank map[string]*portal.Question) (others bool, err error) {
-	score, right := portal.Score(bank, a.Items, a.Answers)
-	// Every question's row in one statement: the answer as scored and its mark.
-	args := make([]any, 0, 4*len(a.Items))
+// marked is an attempt scored for its hand-in: what finish writes. Scoring is plain Go
+// and runs before the write is handed to the single writer, so that the writer's time per
+// hand-in is only SQLite's.
+type marked struct {
+	at    time.Time
+	score int
+	right []bool
+	flags int    // raised by this hand-in alone (too fast)
+	sheet string // SheetKey of a sheet with a mistake, "" for a perfect one
+	args  []any  // the quiz_answers rows
+}
+
+// mark scores an attempt's answers as handed in at at.
+func mark(a *portal.Attempt, at time.Time, bank map[string]*portal.Question) *marked {
+	m := &marked{at: at}
+	m.score, m.right = portal.Score(bank, a.Items, a.Answers)
+	m.args = make([]any, 0, 4*len(a.Items))
 	for i, it := range a.Items {
-		args = append(args, a.ID, it.Q, portal.EncodeChoice(a.Answers[it.Q]), right[i])
-		a.Right[it.Q] = right[i]
+		m.args = append(m.args, a.ID, it.Q, portal.EncodeChoice(a.Answers[it.Q]), m.right[i])
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO quiz_answers (attempt_id, question_id, choice, correct) VALUES `+
-		strings.TrimSuffix(strings.Repeat(`(?, ?, ?, ?),`, len(a.Items)), ",")+`
-		ON CONFLICT (attempt_id, question_id) DO UPDATE SET choice = excluded.choice, correct = excluded.correct`, args...); err != nil {
-		return false, err
-	}
-	flags := 0
 	if portal.TooFast(a.StartedAt, at, len(a.Items)) {
-		flags |= portal.FlagFast
+		m.flags |= portal.FlagFast
 	}
-	sheet := ""
-	if score < len(a.Items) {
+	if m.score < len(a.Items) {
 		// Identical sheets with the same mistakes are the sign of copying; identical
 		// perfect sheets are what students who know the answers write.
-		sheet = portal.SheetKey(a.Items, a.Answers)
+		m.sheet = portal.SheetKey(a.Items, a.Answers)
+	}
+	return m
+}
+
+// finish writes a scored hand-in: per question whether it was right, the flags raised,
+// the attempt closed; others is set when it raised flags on other attempts too. It fails
+// with ErrAlreadySubmitted when the attempt was closed in the meantime.
+func (s *Store) finish(ctx context.Context, tx *sql.Tx, a *portal.Attempt, m *marked) (others bool, err error) {
+	// Every question's row in one statement: the answer as scored and its mark.
+	if _, err := tx.ExecContext(ctx, `INSERT INTO quiz_answers (attempt_id, question_id, choice, correct) VALUES `+
+		strings.TrimSuffix(strings.Repeat(`(?, ?, ?, ?),`, len(a.Items)), ",")+`
+		ON CONFLICT (attempt_id, question_id) DO UPDATE SET choice = excluded.choice, correct = excluded.correct`, m.args...); err != nil {
+		return false, err
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE quiz_attempts SET submitted_at = ?, score = ?, flags = flags | ?, sheet = ?
-		WHERE id = ? AND submitted_at IS NULL`, at.UTC(), score, flags, sheet, a.ID)
+		WHERE id = ? AND submitted_at IS NULL`, m.at.UTC(), m.score, m.flags, m.sheet, a.ID)
 	if err != nil {
 		return false, err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return false, ErrAlreadySubmitted
 	}
-	a.SubmittedAt, a.Score, a.Flags = at.UTC(), score, a.Flags|flags
-	if sheet != "" {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM quiz_attempts WHERE assignment_id = ? AND class_id = ?
-			AND sheet = ? AND sheet <> ''`,
-			a.AssignmentID, a.ClassID, sheet).Scan(&n); err != nil {
-			return false, err
-		}
-		if n >= portal.IdenticalSheets {
-			if _, err := tx.ExecContext(ctx, `UPDATE quiz_attempts SET flags = flags | ? WHERE assignment_id = ? AND class_id = ?
-				AND sheet = ? AND sheet <> ''`, portal.FlagIdentical, a.AssignmentID, a.ClassID, sheet); err != nil {
-				return false, err
-			}
-			a.Flags |= portal.FlagIdentical
-			others = true
-		}
+	for i, it := range a.Items {
+		a.Right[it.Q] = m.right[i]
 	}
-	if device := a.Device; device != "" {
-		from, to := a.StartedAt.Add(-portal.DeviceWindow).UTC(), a.StartedAt.Add(portal.DeviceWindow).UTC()
-		// device <> '' lets SQLite use the partial index quiz_attempts_device, which
-		// holds student_id: the students are read from the index alone, and only until
-		// enough are found to flag (usually there is one, this student).
-		rows, err := tx.QueryContext(ctx, `SELECT student_id FROM quiz_attempts WHERE device = ?
-			AND device <> '' AND started_at BETWEEN ? AND ?`, device, from, to)
-		if err != nil {
+	a.SubmittedAt, a.Score, a.Flags = m.at.UTC(), m.score, a.Flags|m.flags
+	// Both signs of cheating in one statement: how many identical sheets with a mistake
+	// the class has handed in, and how many different students started a test on this
+	// browser around the same time (read from the partial index quiz_attempts_device,
+	// which holds student_id, and only until enough are found to flag). An empty sheet
+	// or device matches nothing.
+	from, to := a.StartedAt.Add(-portal.DeviceWindow).UTC(), a.StartedAt.Add(portal.DeviceWindow).UTC()
+	var sheets, devices int
+	if err := tx.QueryRowContext(ctx, `SELECT
+		(SELECT COUNT(*) FROM quiz_attempts WHERE assignment_id = ? AND class_id = ? AND sheet = ? AND sheet <> ''),
+		(SELECT COUNT(*) FROM (SELECT DISTINCT student_id FROM quiz_attempts WHERE device = ? AND device <> ''
+			AND started_at BETWEEN ? AND ? LIMIT ?))`,
+		a.AssignmentID, a.ClassID, m.sheet, a.Device, from, to, portal.DeviceStudents).Scan(&sheets, &devices); err != nil {
+		return false, err
+	}
+	if sheets >= portal.IdenticalSheets {
+		if _, err := tx.ExecContext(ctx, `UPDATE quiz_attempts SET flags = flags | ? WHERE assignment_id = ? AND class_id = ?
+			AND sheet = ? AND sheet <> ''`, portal.FlagIdentical, a.AssignmentID, a.ClassID, m.sheet); err != nil {
 			return false, err
 		}
-		var students []int64
-		for rows.Next() && len(students) < portal.DeviceStudents {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return false, err
-			}
-			if !slices.Contains(students, id) {
-				students = append(students, id)
-			}
-		}
-		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		a.Flags |= portal.FlagIdentical
+		others = true
+	}
+	if devices >= portal.DeviceStudents {
+		if _, err := tx.ExecContext(ctx, `UPDATE quiz_attempts SET flags = flags | ? WHERE device = ?
+			AND device <> '' AND started_at BETWEEN ? AND ?`, portal.FlagDevice, a.Device, from, to); err != nil {
 			return false, err
 		}
-		n := len(students)
-		if n >= portal.DeviceStudents {
-			if _, err := tx.ExecContext(ctx, `UPDATE quiz_attempts SET flags = flags | ? WHERE device = ?
-				AND device <> '' AND started_at BETWEEN ? AND ?`, portal.FlagDevice, device, from, to); err != nil {
-				return false, err
-			}
-			a.Flags |= portal.FlagDevice
-			others = true
-		}
+		a.Flags |= portal.FlagDevice
+		others = true
 	}
 	return others, s.audit(ctx, tx, portal.StudentActor(a.StudentID), "quiz.submit", "attempt", a.ID, "")
 }
@@ -491,7 +489,7 @@ func (s *Store) FinishExpired(ctx context.Context, classID int64, bank map[strin
 			if a.Submitted() {
 				continue
 			}
-			if _, err := s.finish(ctx, tx, a, a.Deadline, bank); err != nil {
+			if _, err := s.finish(ctx, tx, a, mark(a, a.Deadline, bank)); err != nil {
 				return err
 			}
 		}
