@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -94,6 +95,9 @@ func (b *bench) close() {
 // and connections are reused whoever sends.
 var transport = &http.Transport{MaxIdleConnsPerHost: 4096, IdleConnTimeout: time.Minute}
 
+// hostPort is the server's address for connTransport.
+func (b *bench) hostPort() string { return strings.TrimPrefix(b.base, "http://") }
+
 // client returns an HTTP client with its own cookie jar.
 func (b *bench) client() *http.Client {
 	jar, _ := cookiejar.New(nil)
@@ -146,7 +150,14 @@ func (b *bench) pages(name, path, username string, n int) func(context.Context, 
 			} else if clients[i], err = b.login(username); err != nil {
 				return nil, err
 			}
+			// Each worker sends on a connection of its own (conn.go).
+			clients[i].Transport = newConnTransport(b.hostPort())
 		}
+		defer func() {
+			for _, c := range clients {
+				c.CloseIdleConnections()
+			}
+		}()
 		return drive(ctx, name, n, warmup, duration, func(w int) error {
 			return get(clients[w], b.base+path, http.StatusOK)
 		}), nil

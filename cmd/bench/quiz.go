@@ -92,7 +92,7 @@ func (b *bench) joinTakers(ctx context.Context, a *portal.Assignment, offset, n,
 	err = parallel(n, 32, func(i int) error {
 		c := b.client()
 		if own {
-			c.Transport = &http.Transport{MaxIdleConnsPerHost: 1, IdleConnTimeout: 5 * time.Minute}
+			c.Transport = newConnTransport(b.hostPort())
 		}
 		res, err := c.PostForm(b.base+"/join", url.Values{"code": {cards[i].Code}, "name": {cards[i].Name}, "number": {cards[i].Number}})
 		if err != nil {
@@ -220,14 +220,27 @@ func (b *bench) quizSubmit(n int) func(context.Context, time.Duration, time.Dura
 			return nil, err
 		}
 		b.logf("  %d students joined and started the exam in %.1f s", size, time.Since(t0).Seconds())
+		// Each of the n at a time sends on a connection of its own, each student with
+		// their own cookies.
+		conns := make([]*connTransport, n)
+		for w := range conns {
+			conns[w] = newConnTransport(b.hostPort())
+		}
 		var next atomic.Int64
-		res := drive(ctx, "quiz_submit", n, warmup, duration, func(int) error {
+		res := drive(ctx, "quiz_submit", n, warmup, duration, func(w int) error {
 			i := int(next.Add(1)) - 1
 			if i >= len(pool) {
 				return errPoolEmpty
 			}
-			return b.submit(pool[i], false)
+			t := pool[i]
+			c := *t.c
+			c.Transport = conns[w]
+			t.c = &c
+			return b.submit(t, false)
 		})
+		for _, c := range conns {
+			c.CloseIdleConnections()
+		}
 		used := min(int(next.Load()), len(pool))
 		if used >= len(pool) {
 			b.logf("  the pool of %d students ran out; the rate is over the time it lasted", len(pool))
@@ -299,6 +312,11 @@ func (b *bench) examSpike() func(context.Context, time.Duration, time.Duration) 
 		if err != nil {
 			return nil, err
 		}
+		defer func() {
+			for _, c := range clients {
+				c.CloseIdleConnections()
+			}
+		}()
 		var errs atomic.Int64
 		takers := make([]*taker, n)
 		startLat := make([]time.Duration, n)
