@@ -74,7 +74,7 @@ func TestHotCacheBounded(t *testing.T) {
 		t.Fatal("the oldest entry is still there")
 	}
 	// Reading an entry of the older half keeps it when the halves turn over.
-	c = newHotCache[int, int](4)
+	c = newHotCache[int, int](6)
 	for i := range 4 {
 		c.set(i, i)
 	}
@@ -83,5 +83,19 @@ func TestHotCacheBounded(t *testing.T) {
 	c.set(5, 5)
 	if _, ok := c.get(0); !ok {
 		t.Fatal("an entry read lately was dropped before older ones")
+	}
+	// Entries read back in the order they were made, as many as the cache holds, are
+	// all there: reads never turn the halves over.
+	c = newHotCache[int, int](100)
+	for i := range 100 {
+		c.fill(c.ticket(), i, i)
+	}
+	for i := range 100 {
+		if v, ok := c.get(i); !ok || v != i {
+			t.Fatalf("entry %d of 100 lost while reading them in order", i)
+		}
+		if n := c.len(); n > 100 {
+			t.Fatalf("%d entries, size 100", n)
+		}
 	}
 }
