@@ -56,16 +56,15 @@ type Store struct {
 }
 
 // Sizes of the hot caches. A student's session is kept packed in about 250 bytes
-// (cachedSession): 65,536 of them, 16 MB at most, hold the takers of a city-wide test of
-// tens of thousands between their start and their hand-in, minutes apart (the cache keeps
-// the last 32,768–65,536 used). An attempt of ten questions takes about 800 bytes, 1.6 KB
-// answered (packedAttempt): 8,192 of them, 13 MB at most, hold a city-wide test of 3,000
-// students between its start and their results. More of either would cost the memory the
-// server needs for the connections of a test's takers. Assignments are few: a school's
-// and the city's current ones. Classes are shared among cached sessions up to
-// classInternBound (a city has 25,000).
+// (cachedSession), an attempt of ten questions in about 800 bytes, 1.6 KB answered
+// (packedAttempt): 8,192 of each, 15 MB at most, hold a city-wide test of 3,000 students
+// from their start to their results. Larger session caches (65,536 and 131,072) made
+// quiz_submit's minute-old sessions hit and its rate rise, but the exam spike that follows
+// ran its hand-in p99 over a second in five runs of six (against two of two at 8,192):
+// see BENCHMARKS.md. Assignments are few: a school's and the city's current ones.
+// Classes are shared among cached sessions up to classInternBound (a city has 25,000).
 const (
-	sessionCacheSize    = 1 << 16
+	sessionCacheSize    = 1 << 13
 	classInternBound    = 1 << 15
 	attemptCacheSize    = 1 << 13
 	assignmentCacheSize = 1 << 10
