@@ -12,10 +12,10 @@ import (
 
 // connTransport is the measured clients' transport: one keep-alive connection, one
 // request at a time, written and read on the caller's goroutine. net/http's Transport
-// runs two goroutines per connection and hands every request and response between them;
-// on the two CPUs the clients share with the server that costs the server a fifth of
-// its time in the exam spike. The bytes on the wire are the same: net/http writes the
-// request and parses the response.
+// runs two goroutines per connection and hands every request and response between them,
+// CPU the clients take from the two the server shares with them (measured: 180 µs of the
+// clients' CPU per quiz hand-in with it, 155 µs with this). The bytes on the wire are the
+// same: net/http writes the request and parses the response.
 //
 // The connection is taken by RoundTrip and given back when the response's body is
 // closed, so a connTransport serves one client's requests in turn (the clients read
