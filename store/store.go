@@ -16,7 +16,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/jinducity/portal"
@@ -48,11 +47,6 @@ type Store struct {
 	assignments *hotCache[int64, *portal.Assignment]
 	// touches are sessions' last-seen times waiting to be written (touches.go).
 	touches touches
-	// ceiling is the load benchmark's connection for bare durable inserts
-	// (InsertCeiling), opened on first use.
-	ceiling     *sql.DB
-	ceilingErr  error
-	ceilingOnce sync.Once
 }
 
 // Sizes of the hot caches. A student's session is kept packed in about 250 bytes
@@ -60,7 +54,7 @@ type Store struct {
 // (packedAttempt): 8,192 of each, 15 MB at most, hold a city-wide test of 3,000 students
 // from their start to their results. Larger session caches (65,536 and 131,072) made
 // quiz_submit's minute-old sessions hit and its rate rise, but the exam spike that follows
-// ran its hand-in p99 over a second in five runs of six (against two of two at 8,192):
+// ran its hand-in p99 over a second in five runs of six (against one of four at 8,192):
 // see BENCHMARKS.md. Assignments are few: a school's and the city's current ones.
 // Classes are shared among cached sessions up to classInternBound (a city has 25,000).
 const (
@@ -145,11 +139,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 func (s *Store) Close() error {
 	s.stopToucher()
 	s.stopCommitter()
-	err := errors.Join(s.read.Close(), s.write.Close())
-	if s.ceiling != nil {
-		err = errors.Join(err, s.ceiling.Close())
-	}
-	return err
+	return errors.Join(s.read.Close(), s.write.Close())
 }
 
 // Path returns the database file's path.
@@ -255,15 +245,12 @@ func (s *Store) inQuietTx(ctx context.Context, fn func(ctx context.Context, tx *
 
 func (s *Store) write1(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error, quiet bool) error {
 	wctx := context.WithoutCancel(ctx)
-	return s.write0(func(tx *sql.Tx) error { return fn(wctx, tx) }, quiet)
-}
-
-func (s *Store) write0(fn func(tx *sql.Tx) error, quiet bool) error {
+	job := func(tx *sql.Tx) error { return fn(wctx, tx) }
 	if s.commits != nil {
-		return s.submit(fn, quiet)
+		return s.submit(job, quiet)
 	}
 	// Migrations, before the writer starts.
-	j := &writeJob{fn: fn}
+	j := &writeJob{fn: job}
 	s.commitOne(j)
 	if j.panic != nil {
 		panic(j.panic)
@@ -363,18 +350,13 @@ func (s *Store) Settings(ctx context.Context) (map[string]string, error) {
 	return out, nil
 }
 
-// InsertCeiling writes one row into a scratch table in a transaction of its own, on a
-// connection of its own with the same settings as the writer's (synchronous=FULL: the
-// WAL is flushed inside each commit), outside the group commit: the bare durable write
-// the load benchmark measures real writes against, on a copy of the database.
-// Concurrent callers wait for the connection in turn, as an application without a group
-// commit would.
+// InsertCeiling writes one row into a scratch table in a transaction of its own on the
+// writer connection, with the same settings as every write (synchronous=FULL) but outside
+// the group commit: the bare durable write the load benchmark measures real writes
+// against, on a copy of the database. Concurrent callers wait for the connection in turn,
+// as an application without a group commit would.
 func (s *Store) InsertCeiling(ctx context.Context, n int64) error {
-	db, err := s.ceilingDB()
-	if err != nil {
-		return err
-	}
-	tx, err := db.BeginTx(context.WithoutCancel(ctx), nil)
+	tx, err := s.write.BeginTx(context.WithoutCancel(ctx), nil)
 	if err != nil {
 		return err
 	}
@@ -383,18 +365,6 @@ func (s *Store) InsertCeiling(ctx context.Context, n int64) error {
 		return err
 	}
 	return tx.Commit()
-}
-
-// ceilingDB opens InsertCeiling's connection on first use.
-func (s *Store) ceilingDB() (*sql.DB, error) {
-	s.ceilingOnce.Do(func() {
-		s.ceiling, s.ceilingErr = sql.Open("sqlite3", DSN(s.path, false))
-		if s.ceilingErr == nil {
-			s.ceiling.SetMaxOpenConns(1)
-			s.ceiling.SetMaxIdleConns(1)
-		}
-	})
-	return s.ceiling, s.ceilingErr
 }
 
 // PrepareInsertCeiling creates the scratch table of InsertCeiling.
