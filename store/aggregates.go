@@ -96,10 +96,9 @@ func (s *Store) Recount(ctx context.Context, fromRows bool) (*Recount, error) {
 				ROW_NUMBER() OVER (PARTITION BY school_year, student_id ORDER BY submitted_at DESC, id DESC) AS rn
 			FROM quiz_attempts WHERE kind = 'knowledge' AND submitted_at IS NOT NULL AND flags = 0
 		)
-		SELECT l.school_year, l.school_id, COUNT(*), SUM(l.aware),
-			(SELECT COUNT(*) FROM v WHERE v.rn = 1 AND v.school_year = l.school_year AND v.school_id = l.school_id),
-			(SELECT COALESCE(SUM(v.aware), 0) FROM v WHERE v.rn = 1 AND v.school_year = l.school_year AND v.school_id = l.school_id)
-		FROM l WHERE l.rn = 1 GROUP BY l.school_year, l.school_id`
+		SELECT l.school_year, l.school_id, COUNT(*), SUM(l.aware), COUNT(v.aware), COALESCE(SUM(v.aware), 0)
+		FROM l LEFT JOIN v ON v.school_year = l.school_year AND v.student_id = l.student_id AND v.rn = 1
+		WHERE l.rn = 1 GROUP BY l.school_year, l.school_id`
 	}
 	rows, err := s.read.QueryContext(ctx, actSQL)
 	if err != nil {

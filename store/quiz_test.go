@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -124,6 +125,47 @@ func TestAwarenessRate(t *testing.T) {
 	}
 	if n, _ := s.QuizAttemptCount(ctx, portal.SchoolYear(now)-1); n != 0 {
 		t.Errorf("last year's attempts = %d, want 0", n)
+	}
+}
+
+// TestAwarenessMovesWithTheLatestTest checks the triggers when a student's latest test
+// was taken at another school than the one before (migration 0008 moves their row from
+// one school's sums to the other's): the figures equal a recount, and the school the
+// student left keeps no row of zeros.
+func TestAwarenessMovesWithTheLatestTest(t *testing.T) {
+	s, _ := mustStore(t)
+	ctx := context.Background()
+	w := mustQuizWorld(t, s, mustSchool(t, s, "原来的中学"), 2)
+	other := mustQuizWorld(t, s, mustSchool(t, s, "后来的中学"), 1)
+	day := now.AddDate(0, 0, -5)
+	first := w.attempt(0, 0, 10, 0, day)
+	later := w.attempt(0, 0, 4, portal.FlagFast, day.Add(time.Hour))
+	later.ClassID, later.SchoolID = other.classes[0].ID, other.school.ID
+	second := &portal.Assignment{Quiz: w.quizzes[0], Band: "junior", SchoolYear: w.test.SchoolYear, OpensAt: w.test.OpensAt,
+		ClosesAt: w.test.ClosesAt}
+	later.Assignment = second
+	if err := s.BulkQuizzes(ctx, portal.SystemActor, w.quizzes, nil, []*portal.Assignment{w.test, second},
+		[]*store.SeedAttempt{first, later}); err != nil {
+		t.Fatal(err)
+	}
+	maintained, err := s.Recount(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recount, err := s.Recount(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !maps.Equal(maintained.Awareness, recount.Awareness) {
+		t.Fatalf("awareness %v, recount %v", maintained.Awareness, recount.Awareness)
+	}
+	year := portal.SchoolYear(now)
+	if a, ok := maintained.Awareness[fmt.Sprint(year, "/", w.school.ID)]; ok {
+		t.Errorf("the school the student left still has %+v", a)
+	}
+	want := portal.Awareness{Students: 1, Aware: 0, VerifiedStudents: 1, VerifiedAware: 1}
+	if a := maintained.Awareness[fmt.Sprint(year, "/", other.school.ID)]; a != want {
+		t.Errorf("the student's new school has %+v, want %+v (latest test 4 of 10, the unflagged one 10 of 10)", a, want)
 	}
 }
 
