@@ -274,3 +274,169 @@ func TestStartAttemptRace(t *testing.T) {
 		seen[g[0]] = true
 	}
 }
+
+// TestSharedDeviceFlagsItsStudents checks the shared-browser sign: two students who
+// started on one tablet are not flagged; the third within ten minutes flags all three
+// at their hand-in; a student on another device, or on the tablet much later, is not.
+func TestSharedDeviceFlagsItsStudents(t *testing.T) {
+	clock := now
+	ctx := context.Background()
+	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "portal.db"), store.Options{Now: func() time.Time { return clock }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	w := mustQuizWorld(t, s, mustSchool(t, s, "共用平板中学"), 6)
+	if err := s.BulkQuizzes(ctx, portal.SystemActor, w.quizzes, nil, w.as, nil); err != nil {
+		t.Fatal(err)
+	}
+	bank := map[string]*portal.Question{}
+	var items []portal.Item
+	for i := range 10 {
+		id := fmt.Sprintf("J%03d", i+1)
+		bank[id] = &portal.Question{ID: id, Kind: portal.SingleChoice, Options: []string{"a", "b", "c", "d"}, Answer: []int{0}}
+		items = append(items, portal.Item{Q: id, Perm: []int{0, 1, 2, 3}})
+	}
+	draw := func(*portal.Quiz) []portal.Item { return items }
+	students := w.ids[w.classes[0].ID]
+	t0 := now
+	started := map[int]int64{}
+	take := func(i int, device string, at time.Time) {
+		t.Helper()
+		clock = at
+		st, err := s.GetStudent(ctx, students[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, _, err := s.StartAttempt(ctx, st, w.test.ID, draw, device, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		started[i] = a.ID
+		clock = at.Add(5 * time.Minute)
+		answers := map[string][]int{}
+		for k, it := range items {
+			answers[it.Q] = []int{k % 4} // different sheets: only the device can flag
+		}
+		answers[items[0].Q] = []int{i % 4}
+		if _, err := s.SubmitAttempt(ctx, students[i], a.ID, answers, bank); err != nil {
+			t.Fatal(err)
+		}
+	}
+	flagged := func() map[int]bool {
+		out := map[int]bool{}
+		for i, id := range started {
+			a, err := s.GetAttempt(ctx, students[i], id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[i] = a.Flags&portal.FlagDevice != 0
+		}
+		return out
+	}
+	take(0, "tablet", t0)
+	take(1, "tablet", t0.Add(time.Minute))
+	take(2, "phone", t0.Add(time.Minute))
+	take(3, "tablet", t0.Add(30*time.Minute))
+	if got := flagged(); got[0] || got[1] || got[2] || got[3] {
+		t.Fatalf("flagged before a third student on the tablet: %v", got)
+	}
+	take(4, "tablet", t0.Add(2*time.Minute))
+	want := map[int]bool{0: true, 1: true, 2: false, 3: false, 4: true}
+	if got := flagged(); !maps.Equal(got, want) {
+		t.Fatalf("flagged after the third student on the tablet: %v, want %v", got, want)
+	}
+}
+
+// TestAwarenessOfHandIns checks the hand-in's own awareness trigger (migration 0009)
+// against a recount: a test handed in too fast is flagged, so the verified figure keeps
+// the student's earlier unflagged test, or none; and a test handed in after the clock
+// went back, or at the same instant as a test started later, is not the student's latest.
+func TestAwarenessOfHandIns(t *testing.T) {
+	clock := now
+	ctx := context.Background()
+	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "portal.db"), store.Options{Now: func() time.Time { return clock }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	w := mustQuizWorld(t, s, mustSchool(t, s, "交卷中学"), 5)
+	second := &portal.Assignment{Quiz: w.quizzes[0], Band: "junior", SchoolYear: w.test.SchoolYear, OpensAt: w.test.OpensAt,
+		ClosesAt: w.test.ClosesAt}
+	if err := s.BulkQuizzes(ctx, portal.SystemActor, w.quizzes, nil, []*portal.Assignment{w.test, second}, nil); err != nil {
+		t.Fatal(err)
+	}
+	bank := map[string]*portal.Question{}
+	var items []portal.Item
+	right, wrong := map[string][]int{}, map[string][]int{}
+	for i := range 10 {
+		id := fmt.Sprintf("J%03d", i+1)
+		bank[id] = &portal.Question{ID: id, Kind: portal.SingleChoice, Options: []string{"a", "b", "c", "d"}, Answer: []int{0}}
+		items = append(items, portal.Item{Q: id, Perm: []int{0, 1, 2, 3}})
+		right[id], wrong[id] = []int{0}, []int{1 + i%3}
+	}
+	draw := func(*portal.Quiz) []portal.Item { return items }
+	students := w.ids[w.classes[0].ID]
+	start := func(i int, as *portal.Assignment, at time.Time) int64 {
+		t.Helper()
+		clock = at
+		st, err := s.GetStudent(ctx, students[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, _, err := s.StartAttempt(ctx, st, as.ID, draw, fmt.Sprint("device-", i, "-", as.ID), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a.ID
+	}
+	handIn := func(i int, id int64, answers map[string][]int, at time.Time) {
+		t.Helper()
+		clock = at
+		if _, err := s.SubmitAttempt(ctx, students[i], id, answers, bank); err != nil {
+			t.Fatal(err)
+		}
+		maintained, err := s.Recount(ctx, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		recount, err := s.Recount(ctx, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !maps.Equal(maintained.Awareness, recount.Awareness) || !maps.Equal(maintained.Attempts, recount.Attempts) {
+			t.Fatalf("student %d's hand-in: awareness %v, attempts %v; recount %v, %v", i, maintained.Awareness,
+				maintained.Attempts, recount.Awareness, recount.Attempts)
+		}
+	}
+	t0 := now.Add(-time.Hour)
+	// Student 0: right at leisure, then wrong in ten seconds (flagged too fast).
+	handIn(0, start(0, w.test, t0), right, t0.Add(5*time.Minute))
+	a := start(0, second, t0.Add(6*time.Minute))
+	handIn(0, a, wrong, t0.Add(6*time.Minute+10*time.Second))
+	// Student 1: right in ten seconds, the only test (no verified result).
+	a = start(1, second, t0)
+	handIn(1, a, right, t0.Add(10*time.Second))
+	// Student 2: the second test handed in at 0:10, then the first at 0:08 (the clock went
+	// back): the second stays the latest.
+	first := start(2, w.test, t0)
+	a = start(2, second, t0.Add(time.Minute))
+	handIn(2, a, wrong, t0.Add(10*time.Minute))
+	handIn(2, first, right, t0.Add(8*time.Minute))
+	// Student 3: both tests handed in at the same instant, the later started first: the
+	// later started (higher ID) is the latest.
+	first = start(3, w.test, t0)
+	a = start(3, second, t0.Add(time.Minute))
+	handIn(3, a, wrong, t0.Add(10*time.Minute))
+	handIn(3, first, right, t0.Add(10*time.Minute))
+	got, err := s.Recount(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Latest: 0 wrong, 1 right, 2 and 3 wrong; verified: 0 right (the earlier test), 2 and
+	// 3 wrong.
+	want := portal.Awareness{Students: 4, Aware: 1, VerifiedStudents: 3, VerifiedAware: 1}
+	if a := got.Awareness[fmt.Sprint(w.test.SchoolYear, "/", w.school.ID)]; a != want {
+		t.Errorf("school = %+v, want %+v", a, want)
+	}
+}
