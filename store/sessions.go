@@ -4,7 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"sync"
+	"errors"
 	"time"
 
 	"github.com/jinducity/portal"
@@ -56,16 +56,17 @@ func (s *Store) GetSession(ctx context.Context, tokenHash string) (*Session, err
 	var se Session
 	var uid, sid sql.NullInt64
 	var data string
-	// A student's session brings the student with it (studentColumns, NULL for staff):
-	// one query for every request a student makes instead of two.
-	var stID, stClass, stGrade, stSchool, stYear sql.NullInt64
-	var stName, stNumber, stClassName, stSchoolName sql.NullString
+	// A student's session brings the student with it (NULL for staff): one query for
+	// every request a student makes instead of two. Their class and school come from
+	// memory (sessionClass), which saves two of the four tables.
+	var stID, stClass sql.NullInt64
+	var stName, stNumber sql.NullString
 	var stCreated sql.NullTime
 	err := s.read.QueryRowContext(ctx, `SELECT s.token_hash, s.user_id, s.student_id, s.data, s.created_at, s.last_seen,
-		s.expires_at, `+studentColumns+` FROM sessions s LEFT JOIN students st ON st.id = s.student_id
-		LEFT JOIN classes c ON c.id = st.class_id LEFT JOIN schools sc ON sc.id = c.school_id WHERE s.token_hash = ?`, tokenHash).
+		s.expires_at, st.id, st.class_id, st.name, st.number, st.created_at
+		FROM sessions s LEFT JOIN students st ON st.id = s.student_id WHERE s.token_hash = ?`, tokenHash).
 		Scan(&se.TokenHash, &uid, &sid, &data, &se.CreatedAt, &se.LastSeen, &se.ExpiresAt,
-			&stID, &stClass, &stName, &stNumber, &stCreated, &stClassName, &stGrade, &stSchool, &stSchoolName, &stYear)
+			&stID, &stClass, &stName, &stNumber, &stCreated)
 	if err != nil {
 		return nil, notFound(err)
 	}
@@ -73,18 +74,46 @@ func (s *Store) GetSession(ctx context.Context, tokenHash string) (*Session, err
 	if err := json.Unmarshal([]byte(data), &se.Data); err != nil || se.Data == nil {
 		se.Data = map[string]string{}
 	}
-	if stID.Valid && stSchool.Valid {
-		se.Student = &portal.Student{ID: stID.Int64, ClassID: stClass.Int64, Name: stName.String, Number: stNumber.String,
-			CreatedAt: stCreated.Time, ClassName: stClassName.String, Grade: int(stGrade.Int64), SchoolID: stSchool.Int64,
-			SchoolName: stSchoolName.String, SchoolYear: int(stYear.Int64)}
+	var class *sessionClass
+	if stID.Valid {
+		if class, err = s.sessionClass(ctx, stClass.Int64); err != nil {
+			return nil, err
+		}
+	}
+	if class != nil {
+		se.Student = &portal.Student{ID: stID.Int64, ClassID: class.id, Name: stName.String, Number: stNumber.String,
+			CreatedAt: stCreated.Time, ClassName: class.name, Grade: class.grade, SchoolID: class.school,
+			SchoolName: class.sName, SchoolYear: class.year}
 	}
 	if t, ok := s.touches.get(se.TokenHash); ok && t.lastSeen.After(se.LastSeen) {
 		se.LastSeen, se.ExpiresAt = t.lastSeen, t.expiresAt
 	}
 	if se.Student != nil && se.UserID == 0 {
-		s.sessions.fill(ticket, tokenHash, s.packSession(&se, data))
+		s.sessions.fill(ticket, tokenHash, s.packSession(&se, data, class))
 	}
 	return &se, nil
+}
+
+// sessionClass returns what a session shows of a class and its school, from memory
+// when it can: a city has 25,000 classes, and every change of a class or school empties
+// the cache (inIdentityTx). A class that is no longer there is nil.
+func (s *Store) sessionClass(ctx context.Context, id int64) (*sessionClass, error) {
+	if c, ok := s.classes.get(id); ok {
+		return c, nil
+	}
+	ticket := s.classes.ticket()
+	c := &sessionClass{id: id}
+	err := s.read.QueryRowContext(ctx, `SELECT c.name, c.grade, c.school_id, sc.name, c.school_year
+		FROM classes c JOIN schools sc ON sc.id = c.school_id WHERE c.id = ?`, id).
+		Scan(&c.name, &c.grade, &c.school, &c.sName, &c.year)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.classes.fill(ticket, id, c)
+	return c, nil
 }
 
 // cachedSession is a student's session as the hot cache keeps it: small, so that the
@@ -111,16 +140,14 @@ type sessionClass struct {
 const emptyData = "{}"
 
 // packSession makes the cache's copy of a student's session read with its data's JSON.
-func (s *Store) packSession(se *Session, data string) *cachedSession {
+func (s *Store) packSession(se *Session, data string, class *sessionClass) *cachedSession {
 	if data == emptyData {
 		data = emptyData // the constant instead of the copy read from the row
 	}
 	st := se.Student
 	return &cachedSession{data: data, created: se.CreatedAt.UnixNano(), lastSeen: se.LastSeen.UnixNano(),
 		expires: se.ExpiresAt.UnixNano(), student: st.ID, name: st.Name, number: st.Number,
-		studentCreated: st.CreatedAt.UnixNano(),
-		class: s.classIntern.get(sessionClass{id: st.ClassID, school: st.SchoolID, name: st.ClassName,
-			sName: st.SchoolName, grade: st.Grade, year: st.SchoolYear})}
+		studentCreated: st.CreatedAt.UnixNano(), class: class}
 }
 
 // session returns a copy of the cached session its holder may change.
@@ -138,29 +165,6 @@ func (cs *cachedSession) session(tokenHash string) *Session {
 }
 
 func unixUTC(ns int64) time.Time { return time.Unix(0, ns).UTC() }
-
-// interner keeps one copy of each value given to it, so that the cached sessions of a
-// class share their class. Values are compared whole, so a renamed class is a new
-// value and never shown stale; the interner is emptied when it grows past its bound.
-type interner[V comparable] struct {
-	mu    sync.Mutex
-	m     map[V]*V
-	bound int
-}
-
-func (in *interner[V]) get(v V) *V {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	if p, ok := in.m[v]; ok {
-		return p
-	}
-	if in.m == nil || len(in.m) >= in.bound {
-		in.m = make(map[V]*V)
-	}
-	p := &v
-	in.m[v] = p
-	return p
-}
 
 // TouchSession moves a session's last-seen time and idle expiry forward. GetSession sees
 // the new times at once; the table gets them with the other sessions' within a second
