@@ -430,7 +430,7 @@ type Attempt struct {
 
 	QuizTitle   string // filled by joins
 	PassMark    int
-	StudentName string
+	StudentName string // set only for the student's teachers' pages
 	Number      string
 }
 

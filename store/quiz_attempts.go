@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jinducity/portal"
@@ -71,7 +72,7 @@ func (s *Store) StartAttempt(ctx context.Context, st *portal.Student, assignment
 	att = &portal.Attempt{AssignmentID: a.ID, QuizID: a.QuizID, Kind: a.Quiz.Kind, StudentID: st.ID, ClassID: st.ClassID,
 		SchoolID: st.SchoolID, SchoolYear: st.SchoolYear, Items: items, Answers: map[string][]int{}, Right: map[string]bool{},
 		StartedAt: now.UTC(), Deadline: deadline.UTC(), MaxScore: len(items), QuizTitle: a.Quiz.Title,
-		PassMark: a.Quiz.PassMark, StudentName: st.Name, Number: st.Number, Device: device}
+		PassMark: a.Quiz.PassMark, Device: device}
 	err = s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO quiz_attempts (assignment_id, quiz_id, kind, student_id, class_id, school_id,
 			school_year, items, started_at, deadline, max_score, device, ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -113,8 +114,12 @@ func (s *Store) startable(ctx context.Context, id int64) (*portal.Assignment, er
 	return a, nil
 }
 
-const attemptColumns = `t.id, t.assignment_id, t.quiz_id, t.kind, t.student_id, t.class_id, t.school_id, t.school_year, t.items,
-	t.started_at, t.deadline, t.submitted_at, COALESCE(t.score, 0), t.max_score, t.flags, t.device, q.title, q.pass_mark, st.name, st.number`
+// attemptOwnColumns are the attempt's row alone; attemptColumns add its quiz's title and
+// pass mark and its student's name and number (attemptFrom).
+const attemptOwnColumns = `t.id, t.assignment_id, t.quiz_id, t.kind, t.student_id, t.class_id, t.school_id, t.school_year,
+	t.items, t.started_at, t.deadline, t.submitted_at, COALESCE(t.score, 0), t.max_score, t.flags, t.device`
+
+const attemptColumns = attemptOwnColumns + `, q.title, q.pass_mark, st.name, st.number`
 
 const attemptFrom = ` FROM quiz_attempts t JOIN quizzes q ON q.id = t.quiz_id JOIN students st ON st.id = t.student_id`
 
@@ -123,13 +128,17 @@ type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-func scanAttempt(row interface{ Scan(...any) error }) (*portal.Attempt, error) {
+// scanAttempt scans attemptColumns, or attemptOwnColumns unless joined.
+func scanAttempt(row interface{ Scan(...any) error }, joined bool) (*portal.Attempt, error) {
 	var a portal.Attempt
 	var items string
 	var submitted sql.NullTime
-	if err := row.Scan(&a.ID, &a.AssignmentID, &a.QuizID, &a.Kind, &a.StudentID, &a.ClassID, &a.SchoolID, &a.SchoolYear,
-		&items, &a.StartedAt, &a.Deadline, &submitted, &a.Score, &a.MaxScore, &a.Flags, &a.Device, &a.QuizTitle, &a.PassMark,
-		&a.StudentName, &a.Number); err != nil {
+	dest := []any{&a.ID, &a.AssignmentID, &a.QuizID, &a.Kind, &a.StudentID, &a.ClassID, &a.SchoolID, &a.SchoolYear,
+		&items, &a.StartedAt, &a.Deadline, &submitted, &a.Score, &a.MaxScore, &a.Flags, &a.Device}
+	if joined {
+		dest = append(dest, &a.QuizTitle, &a.PassMark, &a.StudentName, &a.Number)
+	}
+	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
 	if submitted.Valid {
@@ -216,11 +225,20 @@ func (p *packedAttempt) unpack() (*portal.Attempt, bool) {
 }
 
 // attempt reads an attempt with its answers.
+//
+// The attempt's row is all it reads of the city's large tables: its quiz's title and pass
+// mark come from memory (quizHead), and its student's name, which only their teachers'
+// pages show, is read for them (withStudentName): two of the three tables it read before.
 func (s *Store) attempt(ctx context.Context, q querier, id int64) (*portal.Attempt, error) {
-	a, err := scanAttempt(q.QueryRowContext(ctx, `SELECT `+attemptColumns+attemptFrom+` WHERE t.id = ?`, id))
+	a, err := scanAttempt(q.QueryRowContext(ctx, `SELECT `+attemptOwnColumns+` FROM quiz_attempts t WHERE t.id = ?`, id), false)
 	if err != nil {
 		return nil, notFound(err)
 	}
+	head, err := s.quizHead(ctx, q, a.QuizID)
+	if err != nil {
+		return nil, err
+	}
+	a.QuizTitle, a.PassMark = head.title, head.passMark
 	rows, err := q.QueryContext(ctx, `SELECT question_id, choice, correct FROM quiz_answers WHERE attempt_id = ?`, id)
 	if err != nil {
 		return nil, err
@@ -263,7 +281,50 @@ func (s *Store) SchoolAttempt(ctx context.Context, schoolID, id int64) (*portal.
 	if a.SchoolID != schoolID {
 		return nil, portal.Errorf(portal.ENOTFOUND, "ErrNotFound")
 	}
+	return s.withStudentName(ctx, a)
+}
+
+// withStudentName sets the name and number of an attempt's student, for their teachers.
+func (s *Store) withStudentName(ctx context.Context, a *portal.Attempt) (*portal.Attempt, error) {
+	if err := s.read.QueryRowContext(ctx, `SELECT name, number FROM students WHERE id = ?`, a.StudentID).
+		Scan(&a.StudentName, &a.Number); err != nil {
+		return nil, notFound(err)
+	}
 	return a, nil
+}
+
+// quizHead is what an attempt shows of its quiz.
+type quizHead struct {
+	title    string
+	passMark int
+}
+
+// quizHeads keeps quizzes' titles and pass marks: a quiz is never changed or deleted
+// once made, so they need no invalidation. It is emptied when it holds quizHeadsBound.
+type quizHeads struct {
+	mu sync.Mutex
+	m  map[int64]quizHead
+}
+
+const quizHeadsBound = 1 << 12
+
+func (s *Store) quizHead(ctx context.Context, q querier, id int64) (quizHead, error) {
+	s.heads.mu.Lock()
+	h, ok := s.heads.m[id]
+	s.heads.mu.Unlock()
+	if ok {
+		return h, nil
+	}
+	if err := q.QueryRowContext(ctx, `SELECT title, pass_mark FROM quizzes WHERE id = ?`, id).Scan(&h.title, &h.passMark); err != nil {
+		return h, notFound(err)
+	}
+	s.heads.mu.Lock()
+	if s.heads.m == nil || len(s.heads.m) >= quizHeadsBound {
+		s.heads.m = make(map[int64]quizHead)
+	}
+	s.heads.m[id] = h
+	s.heads.mu.Unlock()
+	return h, nil
 }
 
 // checkAnswers refuses answers to questions that are not in the attempt.
@@ -530,7 +591,7 @@ func (s *Store) StudentAttempts(ctx context.Context, studentID int64) ([]portal.
 	defer rows.Close()
 	var out []portal.Attempt
 	for rows.Next() {
-		a, err := scanAttempt(rows)
+		a, err := scanAttempt(rows, true)
 		if err != nil {
 			return nil, err
 		}

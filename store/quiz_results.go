@@ -174,5 +174,9 @@ func (s *Store) ClassSheet(ctx context.Context, assignmentID, classID, studentID
 	} else if err != nil {
 		return nil, err
 	}
-	return s.attempt(ctx, s.read, id)
+	a, err := s.attempt(ctx, s.read, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.withStudentName(ctx, a)
 }

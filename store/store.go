@@ -43,6 +43,7 @@ type Store struct {
 	// class share its one copy.
 	classes  *hotCache[int64, *sessionClass]
 	attempts *hotCache[int64, *packedAttempt]
+	heads    quizHeads
 	// assignments keeps assignments being started (StartAttempt only, which does not
 	// change them).
 	assignments *hotCache[int64, *portal.Assignment]
