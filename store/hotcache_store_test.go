@@ -118,14 +118,7 @@ func TestAttemptCacheFollowsWrites(t *testing.T) {
 	if err := s.BulkQuizzes(ctx, portal.SystemActor, w.quizzes, nil, w.as, nil); err != nil {
 		t.Fatal(err)
 	}
-	bank := map[string]*portal.Question{}
-	var items []portal.Item
-	for i := range 10 {
-		id := fmt.Sprintf("J%03d", i+1)
-		bank[id] = &portal.Question{ID: id, Kind: portal.SingleChoice, Options: []string{"a", "b", "c", "d"}, Answer: []int{0}}
-		items = append(items, portal.Item{Q: id, Perm: []int{0, 1, 2, 3}})
-	}
-	draw := func(*portal.Quiz) []portal.Item { return items }
+	bank, items, draw := tenQuestions()
 	class := w.classes[0]
 	students := w.ids[class.ID]
 	start := func(i int) *portal.Attempt {

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/jinducity/portal"
@@ -32,7 +31,7 @@ type Drawer func(q *portal.Quiz) []portal.Item
 // attempts and on non-practice attempts keep a student to one, so two starts racing
 // (a double click) end with the same attempt.
 func (s *Store) StartAttempt(ctx context.Context, st *portal.Student, assignmentID int64, draw Drawer, device, ip string) (att *portal.Attempt, resumed bool, err error) {
-	a, err := s.startable(ctx, assignmentID)
+	a, err := s.cachedAssignment(ctx, assignmentID)
 	if err != nil || !sees(a, st.ClassID, st.Grade, st.SchoolYear) {
 		return nil, false, portal.Errorf(portal.ENOTFOUND, "ErrNotFound")
 	}
@@ -97,11 +96,12 @@ func (s *Store) StartAttempt(ctx context.Context, st *portal.Student, assignment
 	return att, false, nil
 }
 
-// startable returns an assignment for StartAttempt. Assignments are never changed once
-// made (their quiz neither), only the class's name shown with them, so they are kept in
-// memory until a class or school changes; a city-wide test's three thousand starts read
-// it once.
-func (s *Store) startable(ctx context.Context, id int64) (*portal.Assignment, error) {
+// cachedAssignment returns an assignment with its quiz, for starting an attempt and for
+// what an attempt shows of its quiz. Assignments are never changed once made (their quiz
+// neither), only the class's name shown with them, so they are kept in memory until a
+// class or school changes; a city-wide test's three thousand starts and hand-ins read it
+// once.
+func (s *Store) cachedAssignment(ctx context.Context, id int64) (*portal.Assignment, error) {
 	if a, ok := s.assignments.get(id); ok {
 		return a, nil
 	}
@@ -227,18 +227,19 @@ func (p *packedAttempt) unpack() (*portal.Attempt, bool) {
 // attempt reads an attempt with its answers.
 //
 // The attempt's row is all it reads of the city's large tables: its quiz's title and pass
-// mark come from memory (quizHead), and its student's name, which only their teachers'
-// pages show, is read for them (withStudentName): two of the three tables it read before.
+// mark come with its assignment from memory (cachedAssignment), and its student's name,
+// which only their teachers' pages show, is read for them (withStudentName): two of the
+// three tables it read before.
 func (s *Store) attempt(ctx context.Context, q querier, id int64) (*portal.Attempt, error) {
 	a, err := scanAttempt(q.QueryRowContext(ctx, `SELECT `+attemptOwnColumns+` FROM quiz_attempts t WHERE t.id = ?`, id), false)
 	if err != nil {
 		return nil, notFound(err)
 	}
-	head, err := s.quizHead(ctx, q, a.QuizID)
+	as, err := s.cachedAssignment(ctx, a.AssignmentID)
 	if err != nil {
-		return nil, err
+		return nil, notFound(err)
 	}
-	a.QuizTitle, a.PassMark = head.title, head.passMark
+	a.QuizTitle, a.PassMark = as.Quiz.Title, as.Quiz.PassMark
 	rows, err := q.QueryContext(ctx, `SELECT question_id, choice, correct FROM quiz_answers WHERE attempt_id = ?`, id)
 	if err != nil {
 		return nil, err
@@ -291,40 +292,6 @@ func (s *Store) withStudentName(ctx context.Context, a *portal.Attempt) (*portal
 		return nil, notFound(err)
 	}
 	return a, nil
-}
-
-// quizHead is what an attempt shows of its quiz.
-type quizHead struct {
-	title    string
-	passMark int
-}
-
-// quizHeads keeps quizzes' titles and pass marks: a quiz is never changed or deleted
-// once made, so they need no invalidation. It is emptied when it holds quizHeadsBound.
-type quizHeads struct {
-	mu sync.Mutex
-	m  map[int64]quizHead
-}
-
-const quizHeadsBound = 1 << 12
-
-func (s *Store) quizHead(ctx context.Context, q querier, id int64) (quizHead, error) {
-	s.heads.mu.Lock()
-	h, ok := s.heads.m[id]
-	s.heads.mu.Unlock()
-	if ok {
-		return h, nil
-	}
-	if err := q.QueryRowContext(ctx, `SELECT title, pass_mark FROM quizzes WHERE id = ?`, id).Scan(&h.title, &h.passMark); err != nil {
-		return h, notFound(err)
-	}
-	s.heads.mu.Lock()
-	if s.heads.m == nil || len(s.heads.m) >= quizHeadsBound {
-		s.heads.m = make(map[int64]quizHead)
-	}
-	s.heads.m[id] = h
-	s.heads.mu.Unlock()
-	return h, nil
 }
 
 // checkAnswers refuses answers to questions that are not in the attempt.

@@ -148,17 +148,7 @@ func TestAwarenessMovesWithTheLatestTest(t *testing.T) {
 		[]*store.SeedAttempt{first, later}); err != nil {
 		t.Fatal(err)
 	}
-	maintained, err := s.Recount(ctx, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	recount, err := s.Recount(ctx, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !maps.Equal(maintained.Awareness, recount.Awareness) {
-		t.Fatalf("awareness %v, recount %v", maintained.Awareness, recount.Awareness)
-	}
+	maintained := mustEqualRecount(t, s, "after both tests")
 	year := portal.SchoolYear(now)
 	if a, ok := maintained.Awareness[fmt.Sprint(year, "/", w.school.ID)]; ok {
 		t.Errorf("the school the student left still has %+v", a)
@@ -290,14 +280,7 @@ func TestSharedDeviceFlagsItsStudents(t *testing.T) {
 	if err := s.BulkQuizzes(ctx, portal.SystemActor, w.quizzes, nil, w.as, nil); err != nil {
 		t.Fatal(err)
 	}
-	bank := map[string]*portal.Question{}
-	var items []portal.Item
-	for i := range 10 {
-		id := fmt.Sprintf("J%03d", i+1)
-		bank[id] = &portal.Question{ID: id, Kind: portal.SingleChoice, Options: []string{"a", "b", "c", "d"}, Answer: []int{0}}
-		items = append(items, portal.Item{Q: id, Perm: []int{0, 1, 2, 3}})
-	}
-	draw := func(*portal.Quiz) []portal.Item { return items }
+	bank, items, draw := tenQuestions()
 	students := w.ids[w.classes[0].ID]
 	t0 := now
 	started := map[int]int64{}
@@ -366,16 +349,11 @@ func TestAwarenessOfHandIns(t *testing.T) {
 	if err := s.BulkQuizzes(ctx, portal.SystemActor, w.quizzes, nil, []*portal.Assignment{w.test, second}, nil); err != nil {
 		t.Fatal(err)
 	}
-	bank := map[string]*portal.Question{}
-	var items []portal.Item
+	bank, items, draw := tenQuestions()
 	right, wrong := map[string][]int{}, map[string][]int{}
-	for i := range 10 {
-		id := fmt.Sprintf("J%03d", i+1)
-		bank[id] = &portal.Question{ID: id, Kind: portal.SingleChoice, Options: []string{"a", "b", "c", "d"}, Answer: []int{0}}
-		items = append(items, portal.Item{Q: id, Perm: []int{0, 1, 2, 3}})
-		right[id], wrong[id] = []int{0}, []int{1 + i%3}
+	for i, it := range items {
+		right[it.Q], wrong[it.Q] = []int{0}, []int{1 + i%3}
 	}
-	draw := func(*portal.Quiz) []portal.Item { return items }
 	students := w.ids[w.classes[0].ID]
 	start := func(i int, as *portal.Assignment, at time.Time) int64 {
 		t.Helper()
@@ -396,18 +374,7 @@ func TestAwarenessOfHandIns(t *testing.T) {
 		if _, err := s.SubmitAttempt(ctx, students[i], id, answers, bank); err != nil {
 			t.Fatal(err)
 		}
-		maintained, err := s.Recount(ctx, false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		recount, err := s.Recount(ctx, true)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !maps.Equal(maintained.Awareness, recount.Awareness) || !maps.Equal(maintained.Attempts, recount.Attempts) {
-			t.Fatalf("student %d's hand-in: awareness %v, attempts %v; recount %v, %v", i, maintained.Awareness,
-				maintained.Attempts, recount.Awareness, recount.Attempts)
-		}
+		mustEqualRecount(t, s, fmt.Sprintf("student %d's hand-in", i))
 	}
 	t0 := now.Add(-time.Hour)
 	// Student 0: right at leisure, then wrong in ten seconds (flagged too fast).
@@ -429,14 +396,44 @@ func TestAwarenessOfHandIns(t *testing.T) {
 	a = start(3, second, t0.Add(time.Minute))
 	handIn(3, a, wrong, t0.Add(10*time.Minute))
 	handIn(3, first, right, t0.Add(10*time.Minute))
-	got, err := s.Recount(ctx, false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := mustEqualRecount(t, s, "at the end")
 	// Latest: 0 wrong, 1 right, 2 and 3 wrong; verified: 0 right (the earlier test), 2 and
 	// 3 wrong.
 	want := portal.Awareness{Students: 4, Aware: 1, VerifiedStudents: 3, VerifiedAware: 1}
 	if a := got.Awareness[fmt.Sprint(w.test.SchoolYear, "/", w.school.ID)]; a != want {
 		t.Errorf("school = %+v, want %+v", a, want)
 	}
+}
+
+// tenQuestions is a bank of ten single-choice questions (the first option right) and the
+// draw that hands every attempt all ten in their order.
+func tenQuestions() (map[string]*portal.Question, []portal.Item, func(*portal.Quiz) []portal.Item) {
+	bank := map[string]*portal.Question{}
+	var items []portal.Item
+	for i := range 10 {
+		id := fmt.Sprintf("J%03d", i+1)
+		bank[id] = &portal.Question{ID: id, Kind: portal.SingleChoice, Options: []string{"a", "b", "c", "d"}, Answer: []int{0}}
+		items = append(items, portal.Item{Q: id, Perm: []int{0, 1, 2, 3}})
+	}
+	return bank, items, func(*portal.Quiz) []portal.Item { return items }
+}
+
+// mustEqualRecount fails the test unless the maintained awareness and attempt counts
+// equal a recount of the rows, and returns the maintained figures.
+func mustEqualRecount(t *testing.T, s *store.Store, when string) *store.Recount {
+	t.Helper()
+	ctx := context.Background()
+	maintained, err := s.Recount(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recount, err := s.Recount(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !maps.Equal(maintained.Awareness, recount.Awareness) || !maps.Equal(maintained.Attempts, recount.Attempts) {
+		t.Fatalf("%s: awareness %v, attempts %v; recount %v, %v", when, maintained.Awareness, maintained.Attempts,
+			recount.Awareness, recount.Attempts)
+	}
+	return maintained
 }

@@ -43,9 +43,8 @@ type Store struct {
 	// class share its one copy.
 	classes  *hotCache[int64, *sessionClass]
 	attempts *hotCache[int64, *packedAttempt]
-	heads    quizHeads
-	// assignments keeps assignments being started (StartAttempt only, which does not
-	// change them).
+	// assignments keeps assignments with their quizzes (cachedAssignment: starting an
+	// attempt and reading one; neither changes them).
 	assignments *hotCache[int64, *portal.Assignment]
 	// touches are sessions' last-seen times waiting to be written (touches.go).
 	touches touches
