@@ -143,7 +143,7 @@ func placeholders(n int) string {
 }
 
 // checkClasses makes sure every class of a record belongs to its school and school year.
-func checkClasses(ctx context.Context, tx *sql.Tx, a *portal.Activity) error {
+func checkClasses(ctx context.Context, tx *Tx, a *portal.Activity) error {
 	if len(a.ClassIDs) == 0 {
 		return nil
 	}
@@ -162,7 +162,7 @@ func checkClasses(ctx context.Context, tx *sql.Tx, a *portal.Activity) error {
 	return nil
 }
 
-func (s *Store) insertClassesAndFiles(ctx context.Context, tx *sql.Tx, a *portal.Activity, files []portal.ActivityFile, now time.Time) error {
+func (s *Store) insertClassesAndFiles(ctx context.Context, tx *Tx, a *portal.Activity, files []portal.ActivityFile, now time.Time) error {
 	for _, cid := range a.ClassIDs {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO activity_classes (activity_id, class_id) VALUES (?, ?)`, a.ID, cid); err != nil {
 			return err
@@ -183,7 +183,7 @@ func (s *Store) insertClassesAndFiles(ctx context.Context, tx *sql.Tx, a *portal
 }
 
 // checkFileCounts refuses a record with more photos or attachments than allowed.
-func checkFileCounts(ctx context.Context, tx *sql.Tx, id int64) error {
+func checkFileCounts(ctx context.Context, tx *Tx, id int64) error {
 	var photos, pdfs int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FILTER (WHERE kind = 'photo'), COUNT(*) FILTER (WHERE kind = 'pdf')
 		FROM activity_files WHERE activity_id = ?`, id).Scan(&photos, &pdfs); err != nil {
@@ -203,7 +203,7 @@ func checkFileCounts(ctx context.Context, tx *sql.Tx, id int64) error {
 // its files already written to the upload folder. The classes are checked again against
 // the school and school year in the transaction.
 func (s *Store) CreateActivity(ctx context.Context, actor portal.Actor, a *portal.Activity, files []portal.ActivityFile) error {
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		if err := checkClasses(ctx, tx, a); err != nil {
 			return err
 		}
@@ -224,7 +224,7 @@ func (s *Store) CreateActivity(ctx context.Context, actor portal.Actor, a *porta
 // once the transaction committed.
 func (s *Store) UpdateActivity(ctx context.Context, actor portal.Actor, a *portal.Activity, add []portal.ActivityFile, remove []int64) ([]string, error) {
 	var removed []string
-	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		removed = nil
 		if err := checkClasses(ctx, tx, a); err != nil {
 			return err
@@ -272,7 +272,7 @@ func (s *Store) UpdateActivity(ctx context.Context, actor portal.Actor, a *porta
 // returns the stored names of its files for the caller to delete after the commit.
 func (s *Store) DeleteActivity(ctx context.Context, actor portal.Actor, id, schoolID int64) ([]string, error) {
 	var names []string
-	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		names = nil
 		var title string
 		if err := tx.QueryRowContext(ctx, `SELECT title FROM activities WHERE id = ? AND school_id = ?`, id, schoolID).Scan(&title); err != nil {
@@ -426,7 +426,7 @@ func (s *Store) ActivityYears(ctx context.Context, schoolID int64) ([]int, error
 }
 
 // insertActivity writes a record's row inside a transaction and sets its ID.
-func insertActivity(ctx context.Context, tx *sql.Tx, actor portal.Actor, a *portal.Activity, now time.Time) error {
+func insertActivity(ctx context.Context, tx *Tx, actor portal.Actor, a *portal.Activity, now time.Time) error {
 	res, err := tx.ExecContext(ctx, `INSERT INTO activities (school_id, school_year, type, title, held_on, whole_school,
 		students, teachers, parents, speaker, description, published, face_consent, created_by, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

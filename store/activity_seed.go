@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/jinducity/portal"
@@ -12,7 +11,7 @@ import (
 // rows (Files), in one transaction with one audit row, setting their IDs. A zero
 // CreatedAt means now.
 func (s *Store) BulkCreateActivities(ctx context.Context, actor portal.Actor, acts []*portal.Activity) error {
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		ins, err := tx.PrepareContext(ctx, `INSERT INTO activities (school_id, school_year, type, title, held_on, whole_school,
 			students, teachers, parents, speaker, description, published, face_consent, created_by, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/jinducity/portal"
@@ -39,11 +38,11 @@ DELETE FROM aggregate_pause;
 `
 
 // afterMigration runs Go-side steps after a migration, in its transaction.
-var afterMigration = map[int]func(ctx context.Context, tx *sql.Tx) error{
+var afterMigration = map[int]func(ctx context.Context, tx *Tx) error{
 	6: rebuildAggregates,
 }
 
-func rebuildAggregates(ctx context.Context, tx *sql.Tx) error {
+func rebuildAggregates(ctx context.Context, tx *Tx) error {
 	_, err := tx.ExecContext(ctx, rebuildSQL)
 	return err
 }
@@ -51,13 +50,13 @@ func rebuildAggregates(ctx context.Context, tx *sql.Tx) error {
 // RebuildAggregates recounts the maintained aggregates from the rows they count, in one
 // transaction. The bulk loaders of the seeds leave them to it.
 func (s *Store) RebuildAggregates(ctx context.Context) error {
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error { return rebuildAggregates(ctx, tx) })
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error { return rebuildAggregates(ctx, tx) })
 }
 
 // inBulkTx is inTx for the bulk loaders: the aggregate triggers are paused for the
 // transaction's rows, which RebuildAggregates counts afterwards.
-func (s *Store) inBulkTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+func (s *Store) inBulkTx(ctx context.Context, fn func(tx *Tx) error) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO aggregate_pause (paused) VALUES (1) ON CONFLICT DO NOTHING`); err != nil {
 			return err
 		}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 
 	"github.com/jinducity/portal"
@@ -35,7 +34,7 @@ func (s *Store) CreateAssociation(ctx context.Context, a portal.Actor, as *porta
 	if len(f) > 0 {
 		return f
 	}
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO associations (name, district_id, created_at) VALUES (?, ?, ?)`,
 			as.Name, nullID(as.DistrictID), s.now().UTC())
 		if isUnique(err) {

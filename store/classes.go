@@ -55,7 +55,7 @@ func (s *Store) GetClass(ctx context.Context, id int64) (*portal.Class, error) {
 
 // CreateClass adds a class to a school with a fresh join code.
 func (s *Store) CreateClass(ctx context.Context, a portal.Actor, c *portal.Class) error {
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		var stage portal.Stage
 		if err := tx.QueryRowContext(ctx, `SELECT stage FROM schools WHERE id = ? AND active = 1`, c.SchoolID).Scan(&stage); err != nil {
 			return notFound(err)
@@ -86,7 +86,7 @@ func (s *Store) CreateClass(ctx context.Context, a portal.Actor, c *portal.Class
 	})
 }
 
-func classNameTaken(ctx context.Context, tx *sql.Tx, c *portal.Class) (bool, error) {
+func classNameTaken(ctx context.Context, tx *Tx, c *portal.Class) (bool, error) {
 	var n int
 	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM classes WHERE school_id = ? AND school_year = ? AND name = ? AND id <> ?`,
 		c.SchoolID, c.SchoolYear, c.Name, c.ID).Scan(&n)
@@ -95,7 +95,7 @@ func classNameTaken(ctx context.Context, tx *sql.Tx, c *portal.Class) (bool, err
 
 // UpdateClass renames a class or changes its grade.
 func (s *Store) UpdateClass(ctx context.Context, a portal.Actor, c *portal.Class) error {
-	return s.inIdentityTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inIdentityTx(ctx, func(ctx context.Context, tx *Tx) error {
 		var stage portal.Stage
 		if err := tx.QueryRowContext(ctx, `SELECT sc.stage FROM classes c JOIN schools sc ON sc.id = c.school_id
 			WHERE c.id = ? AND c.school_id = ?`, c.ID, c.SchoolID).Scan(&stage); err != nil {
@@ -118,7 +118,7 @@ func (s *Store) UpdateClass(ctx context.Context, a portal.Actor, c *portal.Class
 
 // SetClassArchived archives or restores a class. An archived class cannot be joined.
 func (s *Store) SetClassArchived(ctx context.Context, a portal.Actor, id int64, archived bool) error {
-	return s.inIdentityTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inIdentityTx(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE classes SET archived = ? WHERE id = ?`, archived, id)
 		if err != nil {
 			return err
@@ -137,7 +137,7 @@ func (s *Store) SetClassArchived(ctx context.Context, a portal.Actor, id int64, 
 // NewJoinCode gives a class a new join code; the old one stops working at once.
 func (s *Store) NewJoinCode(ctx context.Context, a portal.Actor, id int64) (string, error) {
 	var code string
-	err := s.inIdentityTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := s.inIdentityTx(ctx, func(ctx context.Context, tx *Tx) error {
 		for try := 0; ; try++ {
 			code = portal.NewJoinCode()
 			res, err := tx.ExecContext(ctx, `UPDATE classes SET join_code = ? WHERE id = ?`, code, id)
@@ -157,7 +157,7 @@ func (s *Store) NewJoinCode(ctx context.Context, a portal.Actor, id int64) (stri
 
 // RecordConsent records that the class's guardians were informed and agreed.
 func (s *Store) RecordConsent(ctx context.Context, a portal.Actor, classID int64, c portal.Consent) error {
-	return s.inIdentityTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inIdentityTx(ctx, func(ctx context.Context, tx *Tx) error {
 		var year int
 		if err := tx.QueryRowContext(ctx, `SELECT school_year FROM classes WHERE id = ?`, classID).Scan(&year); err != nil {
 			return notFound(err)
@@ -179,7 +179,7 @@ func (s *Store) SetJoinCode(ctx context.Context, a portal.Actor, id int64, code 
 	if !portal.ValidJoinCodeFormat(code) {
 		return portal.FieldErrors{"code": portal.Msg("ErrJoinCodeFormat")}
 	}
-	return s.inIdentityTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inIdentityTx(ctx, func(ctx context.Context, tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE classes SET join_code = ? WHERE id = ?`, code, id)
 		if isUnique(err) {
 			return portal.FieldErrors{"code": portal.Msg("ErrNameTaken")}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"sync"
@@ -25,7 +24,7 @@ const maxGroup = 256
 var ErrClosed = errors.New("store: closed")
 
 type writeJob struct {
-	fn    func(tx *sql.Tx) error
+	fn    func(tx *Tx) error
 	quiet bool // changes no figure (sessions)
 	err   error
 	panic any
@@ -57,7 +56,7 @@ func (s *Store) stopCommitter() {
 }
 
 // submit hands fn to the writer and waits for its group's commit.
-func (s *Store) submit(fn func(tx *sql.Tx) error, quiet bool) error {
+func (s *Store) submit(fn func(tx *Tx) error, quiet bool) error {
 	j := &writeJob{fn: fn, quiet: quiet, done: make(chan struct{})}
 	select {
 	case s.commits.jobs <- j:
@@ -113,7 +112,7 @@ func (s *Store) writer() {
 }
 
 // run calls a job's function, turning a panic into a failure the caller re-raises.
-func run(j *writeJob, tx *sql.Tx) (err error) {
+func run(j *writeJob, tx *Tx) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			j.panic = p

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"path/filepath"
 	"sync"
@@ -32,7 +31,7 @@ func TestGroupCommit(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			defer func() { panics[i] = recover() }()
-			errs[i] = s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+			errs[i] = s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 				// Each writes two rows; the odd ones fail after the first.
 				if _, err := tx.ExecContext(ctx, `INSERT INTO bench_ceiling (n, at) VALUES (?, 0)`, i); err != nil {
 					return err
@@ -81,7 +80,7 @@ func TestGroupCommit(t *testing.T) {
 	}
 	// After Close, a write says so instead of hanging.
 	s.Close()
-	if err := s.inTx(ctx, func(context.Context, *sql.Tx) error { return nil }); !errors.Is(err, ErrClosed) {
+	if err := s.inTx(ctx, func(context.Context, *Tx) error { return nil }); !errors.Is(err, ErrClosed) {
 		t.Errorf("write after Close = %v", err)
 	}
 }

@@ -40,7 +40,7 @@ func (s *Store) Designate(ctx context.Context, a portal.Actor, d *portal.Demonst
 	if f := d.Validate(s.now()); len(f) > 0 {
 		return f
 	}
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		var name string
 		if err := tx.QueryRowContext(ctx, `SELECT name FROM schools WHERE id = ? AND active = 1`, d.SchoolID).Scan(&name); err != nil {
 			if err == sql.ErrNoRows {
@@ -66,7 +66,7 @@ func (s *Store) Designate(ctx context.Context, a portal.Actor, d *portal.Demonst
 
 // RevokeDemonstration ends an active designation.
 func (s *Store) RevokeDemonstration(ctx context.Context, a portal.Actor, id int64) error {
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		var schoolID int64
 		var level string
 		err := tx.QueryRowContext(ctx, `SELECT school_id, level FROM demonstrations WHERE id = ? AND status = 'active'`, id).

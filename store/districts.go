@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/jinducity/portal"
@@ -44,7 +43,7 @@ func (s *Store) CreateDistrict(ctx context.Context, a portal.Actor, d *portal.Di
 	if f := d.Validate(); len(f) > 0 {
 		return f
 	}
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO districts (name, code, created_at) VALUES (?, ?, ?)`,
 			d.Name, d.Code, s.now().UTC())
 		if isUnique(err) {
@@ -62,7 +61,7 @@ func (s *Store) UpdateDistrict(ctx context.Context, a portal.Actor, d *portal.Di
 	if f := d.Validate(); len(f) > 0 {
 		return f
 	}
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		var old string
 		if err := tx.QueryRowContext(ctx, `SELECT name FROM districts WHERE id = ?`, d.ID).Scan(&old); err != nil {
 			return notFound(err)

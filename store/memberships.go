@@ -74,7 +74,7 @@ func (s *Store) ListMembers(ctx context.Context, associationID int64, limit, off
 // Apply asks to join an association. Applying again after a decline or after leaving is
 // allowed; applying while applied or approved is refused.
 func (s *Store) Apply(ctx context.Context, a portal.Actor, userID, associationID int64) error {
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM associations WHERE id = ?`, associationID).Scan(&n); err != nil {
 			return err
@@ -114,7 +114,7 @@ func (s *Store) DecideApplication(ctx context.Context, a portal.Actor, associati
 			return portal.FieldErrors{"reason": m}
 		}
 	}
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		var assoc int64
 		var status string
 		err := tx.QueryRowContext(ctx, `SELECT association_id, status FROM memberships WHERE id = ?`, membershipID).Scan(&assoc, &status)
@@ -143,7 +143,7 @@ func (s *Store) DecideApplication(ctx context.Context, a portal.Actor, associati
 // queue positions in the association's coming opportunities that are not city-wide are
 // given up, and the waiting lists move up.
 func (s *Store) Leave(ctx context.Context, a portal.Actor, userID, associationID int64) error {
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE memberships SET status = 'left', decided_at = ?
 			WHERE user_id = ? AND association_id = ? AND status IN ('applied', 'approved')`, s.now().UTC(), userID, associationID)
 		if err != nil {
@@ -161,7 +161,7 @@ func (s *Store) Leave(ctx context.Context, a portal.Actor, userID, associationID
 
 // isApprovedMember reports whether a user may sign up for opportunities of an
 // association (or, city-wide, of any association).
-func isApprovedMember(ctx context.Context, tx *sql.Tx, userID, associationID int64, cityWide bool) (bool, error) {
+func isApprovedMember(ctx context.Context, tx *Tx, userID, associationID int64, cityWide bool) (bool, error) {
 	var n int
 	q := `SELECT COUNT(*) FROM memberships WHERE user_id = ? AND status = 'approved' AND association_id = ?`
 	args := []any{userID, associationID}

@@ -42,7 +42,7 @@ func (s *Store) GetOpportunity(ctx context.Context, id int64) (*portal.Opportuni
 	return o, notFound(err)
 }
 
-func getOpportunityTx(ctx context.Context, tx *sql.Tx, id int64) (*portal.Opportunity, error) {
+func getOpportunityTx(ctx context.Context, tx *Tx, id int64) (*portal.Opportunity, error) {
 	o, err := scanOpportunity(tx.QueryRowContext(ctx, `SELECT `+oppColumns+oppFrom+` WHERE o.id = ?`, id))
 	return o, notFound(err)
 }
@@ -120,7 +120,7 @@ func (s *Store) CreateOpportunity(ctx context.Context, a portal.Actor, o *portal
 	if f := o.Validate(s.now()); len(f) > 0 {
 		return f
 	}
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		// The city admin picks the association; one that does not exist is the field's problem.
 		var known int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM associations WHERE id = ?`, o.AssociationID).Scan(&known); err != nil {
@@ -173,7 +173,7 @@ func (s *Store) MoveOpportunity(ctx context.Context, a portal.Actor, o *portal.O
 	if f := o.Validate(s.now()); len(f) > 0 {
 		return f
 	}
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		old, err := getOpportunityTx(ctx, tx, o.ID)
 		if err != nil {
 			return err
@@ -205,7 +205,7 @@ func (s *Store) MoveOpportunity(ctx context.Context, a portal.Actor, o *portal.O
 
 // CancelOpportunity calls an opportunity off; everyone signed up or waiting is told.
 func (s *Store) CancelOpportunity(ctx context.Context, a portal.Actor, id int64) error {
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE opportunities SET status = 'cancelled', checkin_code = NULL
 			WHERE id = ? AND status = 'open' AND hours_confirmed_at IS NULL AND school_confirmed_at IS NULL`, id)
 		if err != nil {
@@ -221,7 +221,7 @@ func (s *Store) CancelOpportunity(ctx context.Context, a portal.Actor, id int64)
 	})
 }
 
-func (s *Store) notifyAll(ctx context.Context, tx *sql.Tx, oppID int64, kind string) error {
+func (s *Store) notifyAll(ctx context.Context, tx *Tx, oppID int64, kind string) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO volunteer_notices (user_id, kind, opportunity_id, at)
 		SELECT user_id, ?, opportunity_id, ? FROM signups WHERE opportunity_id = ? AND status IN ('confirmed', 'waitlisted')`,
 		kind, s.now().UTC(), oppID)
@@ -239,7 +239,7 @@ type SignupResult struct {
 // and taken without a race.
 func (s *Store) Signup(ctx context.Context, a portal.Actor, oppID, userID int64) (SignupResult, error) {
 	var out SignupResult
-	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		o, err := getOpportunityTx(ctx, tx, oppID)
 		if err != nil {
 			return err
@@ -303,7 +303,7 @@ func (s *Store) Signup(ctx context.Context, a portal.Actor, oppID, userID int64)
 // CancelSignup takes a volunteer off an opportunity or its waiting list. A freed place
 // goes to the first on the waiting list, who is told on their home page.
 func (s *Store) CancelSignup(ctx context.Context, a portal.Actor, oppID, userID int64) error {
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		o, err := getOpportunityTx(ctx, tx, oppID)
 		if err != nil {
 			return err
@@ -330,7 +330,7 @@ func (s *Store) CancelSignup(ctx context.Context, a portal.Actor, oppID, userID 
 // A waiting volunteer whose place would overlap another of their confirmed places (a
 // move can make two sign-ups overlap) is passed over and stays waiting: no one is
 // booked twice at the same time.
-func (s *Store) promote(ctx context.Context, tx *sql.Tx, oppID int64) error {
+func (s *Store) promote(ctx context.Context, tx *Tx, oppID int64) error {
 	var capacity, taken int
 	if err := tx.QueryRowContext(ctx, `SELECT capacity, (SELECT COUNT(*) FROM signups WHERE opportunity_id = o.id AND status = 'confirmed')
 		FROM opportunities o WHERE id = ? AND status = 'open'`, oppID).Scan(&capacity, &taken); err == sql.ErrNoRows {
@@ -363,7 +363,7 @@ func (s *Store) promote(ctx context.Context, tx *sql.Tx, oppID int64) error {
 
 // dropFutureSignups cancels a user's places in coming opportunities matching cond,
 // moving the waiting lists up.
-func (s *Store) dropFutureSignups(ctx context.Context, tx *sql.Tx, userID int64, cond string, args ...any) error {
+func (s *Store) dropFutureSignups(ctx context.Context, tx *Tx, userID int64, cond string, args ...any) error {
 	rows, err := tx.QueryContext(ctx, `SELECT x.opportunity_id FROM signups x JOIN opportunities o ON o.id = x.opportunity_id
 		WHERE x.user_id = ? AND x.status IN ('confirmed', 'waitlisted') AND o.starts_at > ? AND `+cond,
 		append([]any{userID, s.now().UTC()}, args...)...)

@@ -72,7 +72,7 @@ func (s *Store) StartAttempt(ctx context.Context, st *portal.Student, assignment
 		SchoolID: st.SchoolID, SchoolYear: st.SchoolYear, Items: items, Answers: map[string][]int{}, Right: map[string]bool{},
 		StartedAt: now.UTC(), Deadline: deadline.UTC(), MaxScore: len(items), QuizTitle: a.Quiz.Title,
 		PassMark: a.Quiz.PassMark, Device: device}
-	err = s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err = s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO quiz_attempts (assignment_id, quiz_id, kind, student_id, class_id, school_id,
 			school_year, items, started_at, deadline, max_score, device, ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			a.ID, a.QuizID, string(a.Quiz.Kind), st.ID, st.ClassID, st.SchoolID, st.SchoolYear, js, att.StartedAt,
@@ -308,7 +308,7 @@ func checkAnswers(a *portal.Attempt, answers map[string][]int) error {
 	return nil
 }
 
-func upsertAnswers(ctx context.Context, tx *sql.Tx, id int64, answers map[string][]int) error {
+func upsertAnswers(ctx context.Context, tx *Tx, id int64, answers map[string][]int) error {
 	for q, c := range answers {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO quiz_answers (attempt_id, question_id, choice) VALUES (?, ?, ?)
 			ON CONFLICT (attempt_id, question_id) DO UPDATE SET choice = excluded.choice`, id, q, portal.EncodeChoice(c)); err != nil {
@@ -322,7 +322,7 @@ func upsertAnswers(ctx context.Context, tx *sql.Tx, id int64, answers map[string
 // ID). Saving after submission or after the deadline changes nothing and says so.
 func (s *Store) SaveAnswers(ctx context.Context, studentID, id int64, answers map[string][]int) error {
 	defer s.attempts.drop(id)
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		a, err := s.attempt(ctx, tx, id)
 		if err != nil || a.StudentID != studentID {
 			return portal.Errorf(portal.ENOTFOUND, "ErrNotFound")
@@ -388,7 +388,7 @@ func (s *Store) SubmitLoaded(ctx context.Context, a *portal.Attempt, answers map
 	}
 	var others bool
 	m := mark(a, now, bank)
-	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) (err error) {
+	err := s.inTx(ctx, func(ctx context.Context, tx *Tx) (err error) {
 		others, err = s.finish(ctx, tx, a, m)
 		return err
 	})
@@ -444,7 +444,7 @@ func mark(a *portal.Attempt, at time.Time, bank map[string]*portal.Question) *ma
 // finish writes a scored hand-in: per question whether it was right, the flags raised,
 // the attempt closed; others is set when it raised flags on other attempts too. It fails
 // with ErrAlreadySubmitted when the attempt was closed in the meantime.
-func (s *Store) finish(ctx context.Context, tx *sql.Tx, a *portal.Attempt, m *marked) (others bool, err error) {
+func (s *Store) finish(ctx context.Context, tx *Tx, a *portal.Attempt, m *marked) (others bool, err error) {
 	// Every question's row in one statement: the answer as scored and its mark.
 	if _, err := tx.ExecContext(ctx, `INSERT INTO quiz_answers (attempt_id, question_id, choice, correct) VALUES `+
 		strings.TrimSuffix(strings.Repeat(`(?, ?, ?, ?),`, len(a.Items)), ",")+`
@@ -531,7 +531,7 @@ func (s *Store) FinishExpired(ctx context.Context, classID int64, bank map[strin
 		return nil
 	}
 	defer s.attempts.clear()
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		for _, id := range ids {
 			a, err := s.attempt(ctx, tx, id)
 			if err != nil {

@@ -28,7 +28,7 @@ const attemptBatch, answerBatch = 250, 200
 // pairs maps a post-test to its pre-test, which must come earlier in quizzes.
 func (s *Store) BulkQuizzes(ctx context.Context, a portal.Actor, quizzes []*portal.Quiz, pairs map[*portal.Quiz]*portal.Quiz,
 	as []*portal.Assignment, atts []*SeedAttempt) error {
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		now := s.now().UTC()
 		for i, q := range quizzes {
 			if pre := pairs[q]; pre != nil {
@@ -73,7 +73,7 @@ func (s *Store) BulkAttempts(ctx context.Context, a portal.Actor, atts []*SeedAt
 		}
 	}
 	// The aggregate triggers are paused for millions of rows; the caller recounts once.
-	return s.inBulkTx(ctx, func(tx *sql.Tx) error {
+	return s.inBulkTx(ctx, func(tx *Tx) error {
 		if err := insertAttempts(ctx, tx, atts); err != nil {
 			return err
 		}
@@ -101,7 +101,7 @@ func checkSeedAttempt(at *SeedAttempt) error {
 // JSON, times as text) one batch ahead of the inserts, which run on the transaction's
 // goroutine; the statements for full batches are prepared once, as preparing one of
 // thousands of parameters costs more than running it.
-func insertAttempts(ctx context.Context, tx *sql.Tx, atts []*SeedAttempt) error {
+func insertAttempts(ctx context.Context, tx *Tx, atts []*SeedAttempt) error {
 	// Attempt IDs are assigned here so the answers can refer to them without a
 	// round trip per row.
 	var next int64
@@ -184,7 +184,7 @@ func timeText(t time.Time) string { return t.UTC().Format(sqlite3.SQLiteTimestam
 // multiInsert inserts rows of cols values many per statement: batch rows through a
 // statement prepared once, fewer through one made for them.
 type multiInsert struct {
-	tx          *sql.Tx
+	tx          *Tx
 	prefix      string
 	cols, batch int
 	full        *sql.Stmt

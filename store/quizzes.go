@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -32,7 +31,7 @@ func (s *Store) CreateQuiz(ctx context.Context, a portal.Actor, q *portal.Quiz, 
 	if f := q.Validate(available); len(f) > 0 {
 		return f
 	}
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		if q.Kind == portal.QuizPost {
 			pre, err := scanQuiz(tx.QueryRowContext(ctx, `SELECT `+quizColumns+` FROM quizzes q WHERE q.id = ?`, q.PairID))
 			if err != nil || pre.Kind != portal.QuizPre || pre.SchoolID != q.SchoolID || pre.Band != q.Band {
@@ -43,7 +42,7 @@ func (s *Store) CreateQuiz(ctx context.Context, a portal.Actor, q *portal.Quiz, 
 	})
 }
 
-func (s *Store) insertQuiz(ctx context.Context, tx *sql.Tx, a portal.Actor, q *portal.Quiz) error {
+func (s *Store) insertQuiz(ctx context.Context, tx *Tx, a portal.Actor, q *portal.Quiz) error {
 	now := s.now().UTC()
 	res, err := tx.ExecContext(ctx, `INSERT INTO quizzes (school_id, title, kind, band, tags, questions, time_limit, pass_mark,
 		pair_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, nullID(q.SchoolID), q.Title, string(q.Kind),
@@ -123,7 +122,7 @@ func (s *Store) Assign(ctx context.Context, a portal.Actor, schoolID, quizID int
 		return f
 	}
 	year := portal.SchoolYear(s.now())
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		q, err := scanQuiz(tx.QueryRowContext(ctx, `SELECT `+quizColumns+` FROM quizzes q WHERE q.id = ?`, quizID))
 		if err != nil || (q.SchoolID != 0 && q.SchoolID != schoolID) {
 			return portal.Errorf(portal.ENOTFOUND, "ErrNotFound")
@@ -162,7 +161,7 @@ func (s *Store) PublishCityTest(ctx context.Context, a portal.Actor, q *portal.Q
 	if len(f) > 0 {
 		return f
 	}
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		if err := s.insertQuiz(ctx, tx, a, q); err != nil {
 			return err
 		}

@@ -118,7 +118,7 @@ func (s *Store) CreateSchool(ctx context.Context, a portal.Actor, sc *portal.Sch
 	if f := sc.Validate(); len(f) > 0 {
 		return f
 	}
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		if err := checkDistrict(ctx, tx, sc.DistrictID); err != nil {
 			return err
 		}
@@ -143,7 +143,7 @@ func (s *Store) UpdateSchool(ctx context.Context, a portal.Actor, sc *portal.Sch
 	if f := sc.Validate(); len(f) > 0 {
 		return f
 	}
-	return s.inIdentityTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inIdentityTx(ctx, func(ctx context.Context, tx *Tx) error {
 		if err := checkDistrict(ctx, tx, sc.DistrictID); err != nil {
 			return err
 		}
@@ -166,7 +166,7 @@ func (s *Store) UpdateSchool(ctx context.Context, a portal.Actor, sc *portal.Sch
 // SetSchoolActive disables or re-enables a school. A disabled school leaves the public
 // directory; its records stay.
 func (s *Store) SetSchoolActive(ctx context.Context, a portal.Actor, id int64, active bool) error {
-	return s.inIdentityTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inIdentityTx(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE schools SET active = ?, updated_at = ? WHERE id = ?`, active, s.now().UTC(), id)
 		if err != nil {
 			return err
@@ -182,7 +182,7 @@ func (s *Store) SetSchoolActive(ctx context.Context, a portal.Actor, id int64, a
 	})
 }
 
-func checkDistrict(ctx context.Context, tx *sql.Tx, id int64) error {
+func checkDistrict(ctx context.Context, tx *Tx, id int64) error {
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM districts WHERE id = ?`, id).Scan(&n); err != nil {
 		return err

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -36,7 +35,7 @@ func (s *Store) BulkCreateDistricts(ctx context.Context, a portal.Actor, ds []*p
 			return bulkError("district", i, d.Name, f)
 		}
 	}
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO districts (name, code, created_at) VALUES (?, ?, ?)`)
 		if err != nil {
 			return err
@@ -61,7 +60,7 @@ func (s *Store) BulkCreateSchools(ctx context.Context, a portal.Actor, schools [
 			return bulkError("school", i, sc.Name, f)
 		}
 	}
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO schools (district_id, name, stage, enrolment, has_graduating,
 			address, contact_name, contact_phone, active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`)
 		if err != nil {
@@ -91,7 +90,7 @@ func (s *Store) BulkCreateAssociations(ctx context.Context, a portal.Actor, as [
 			return bulkError("association", i, x.Name, portal.FieldErrors{"name": m})
 		}
 	}
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO associations (name, district_id, created_at) VALUES (?, ?, ?)`)
 		if err != nil {
 			return err
@@ -120,7 +119,7 @@ func (s *Store) BulkCreateUsers(ctx context.Context, a portal.Actor, users []*po
 		}
 		clearScope(u)
 	}
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO users (username, display_name, password_hash, role, district_id,
 			school_id, association_id, disabled, must_change_password, demo, created_at, password_changed_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`)
@@ -162,7 +161,7 @@ func (s *Store) BulkCreateDemonstrations(ctx context.Context, a portal.Actor, ds
 			return bulkError("designation", i, fmt.Sprint(d.SchoolID), fmt.Errorf("status %q", d.Status))
 		}
 	}
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO demonstrations (school_id, level, year, status, note, created_at, revoked_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`)
 		if err != nil {
@@ -190,7 +189,7 @@ func (s *Store) BulkCreateDemonstrations(ctx context.Context, a portal.Actor, ds
 // school's stage. A class without a join code gets a random one; a given code must have
 // the join-code format. A zero CreatedAt means now.
 func (s *Store) BulkCreateClasses(ctx context.Context, a portal.Actor, classes []*portal.Class) error {
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		stages := map[int64]portal.Stage{}
 		rows, err := tx.QueryContext(ctx, `SELECT id, stage FROM schools WHERE active = 1`)
 		if err != nil {
@@ -269,7 +268,7 @@ func (s *Store) BulkJoinStudents(ctx context.Context, a portal.Actor, students [
 		return `INSERT INTO students (class_id, name, number, created_at) VALUES ` +
 			strings.TrimSuffix(strings.Repeat(`(?, ?, ?, ?),`, n), ",")
 	}
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		full, err := tx.PrepareContext(ctx, insert(studentBatch))
 		if err != nil {
 			return err

@@ -20,7 +20,7 @@ var errOtherAssociation = portal.Errorf(portal.EFORBIDDEN, "VolErrOtherAssociati
 
 // ownOpportunity loads an opportunity in a transaction and checks that the scope (an
 // association, or AnyAssociation) may run it.
-func ownOpportunity(ctx context.Context, tx *sql.Tx, scope, oppID int64) (*portal.Opportunity, error) {
+func ownOpportunity(ctx context.Context, tx *Tx, scope, oppID int64) (*portal.Opportunity, error) {
 	o, err := getOpportunityTx(ctx, tx, oppID)
 	if err != nil {
 		return nil, err
@@ -44,7 +44,7 @@ const checkinStaysOpen = 2 * time.Hour
 // ends. It may be opened from two hours before the start.
 func (s *Store) OpenCheckin(ctx context.Context, a portal.Actor, scope, oppID int64) (string, error) {
 	var code string
-	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		o, err := ownOpportunity(ctx, tx, scope, oppID)
 		if err != nil {
 			return err
@@ -89,7 +89,7 @@ func checkinCode() string {
 func (s *Store) CheckIn(ctx context.Context, a portal.Actor, userID int64, code string, out bool) (*portal.Opportunity, error) {
 	code = strings.ToUpper(strings.TrimSpace(code))
 	var o *portal.Opportunity
-	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		var id int64
 		var exp time.Time
 		err := tx.QueryRowContext(ctx, `SELECT id, checkin_expires FROM opportunities WHERE checkin_code = ? AND status = 'open'`,
@@ -137,7 +137,7 @@ func (s *Store) CheckIn(ctx context.Context, a portal.Actor, userID int64, code 
 // MarkAttendance records who was present, for volunteers who could not check in
 // themselves. present lists sign-up IDs; the other confirmed sign-ups are absent.
 func (s *Store) MarkAttendance(ctx context.Context, a portal.Actor, scope, oppID int64, present map[int64]bool) error {
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		o, err := ownOpportunity(ctx, tx, scope, oppID)
 		if err != nil {
 			return err
@@ -162,7 +162,7 @@ func (s *Store) MarkAttendance(ctx context.Context, a portal.Actor, scope, oppID
 	})
 }
 
-func confirmedSignups(ctx context.Context, tx *sql.Tx, oppID int64) ([]int64, error) {
+func confirmedSignups(ctx context.Context, tx *Tx, oppID int64) ([]int64, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT id FROM signups WHERE opportunity_id = ? AND status = 'confirmed' ORDER BY seq`, oppID)
 	if err != nil {
 		return nil, err
@@ -183,7 +183,7 @@ func confirmedSignups(ctx context.Context, tx *sql.Tx, oppID int64) ([]int64, er
 // ID; a sign-up missing from hours gets none (a no-show). Changing hours already
 // confirmed is a correction, written to the audit log with the old and new value.
 func (s *Store) ConfirmHours(ctx context.Context, a portal.Actor, scope, oppID int64, hours map[int64]float64) error {
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		o, err := ownOpportunity(ctx, tx, scope, oppID)
 		if err != nil {
 			return err
@@ -250,7 +250,7 @@ func (s *Store) ConfirmHours(ctx context.Context, a portal.Actor, scope, oppID i
 // already confirmed are kept. It returns how many volunteers were credited.
 func (s *Store) SchoolConfirm(ctx context.Context, a portal.Actor, schoolID, oppID int64) (int, error) {
 	var credited int
-	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		o, err := getOpportunityTx(ctx, tx, oppID)
 		if err != nil {
 			return err
@@ -327,7 +327,7 @@ func (s *Store) SchoolConfirm(ctx context.Context, a portal.Actor, schoolID, opp
 
 // activityFromOpportunity is the school's activity record of a held school opportunity:
 // its kind, title, date and description, the attending volunteers as speakers.
-func (s *Store) activityFromOpportunity(ctx context.Context, tx *sql.Tx, o *portal.Opportunity) (*portal.Activity, error) {
+func (s *Store) activityFromOpportunity(ctx context.Context, tx *Tx, o *portal.Opportunity) (*portal.Activity, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT u.display_name FROM signups sg JOIN users u ON u.id = sg.user_id
 		WHERE sg.opportunity_id = ? AND sg.status = 'confirmed' AND sg.attended = 1 ORDER BY sg.id`, o.ID)
 	if err != nil {

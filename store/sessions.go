@@ -31,7 +31,7 @@ func (s *Store) SaveSession(ctx context.Context, se *Session) error {
 		return err
 	}
 	defer s.sessions.drop(se.TokenHash)
-	return s.inQuietTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inQuietTx(ctx, func(ctx context.Context, tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, student_id, data, created_at, last_seen, expires_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (token_hash) DO UPDATE SET user_id = excluded.user_id, student_id = excluded.student_id,
@@ -182,7 +182,7 @@ func (s *Store) TouchSession(ctx context.Context, tokenHash string, lastSeen, ex
 // DeleteSession ends one session.
 func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
 	defer s.sessions.drop(tokenHash)
-	return s.inQuietTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inQuietTx(ctx, func(ctx context.Context, tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash)
 		return err
 	})
@@ -192,7 +192,7 @@ func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
 func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
 	var n int64
 	defer s.sessions.clear()
-	err := s.inQuietTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := s.inQuietTx(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < ?`, now.UTC())
 		if err != nil {
 			return err

@@ -22,15 +22,15 @@ import (
 	"github.com/mattn/go-sqlite3"
 )
 
-//go:embed migrations/*.sql
+//go:embed migrations/sqlite/*.sql
 var migrations embed.FS
 
 // Store is the portal's database: one writer connection, so that write transactions queue
 // in Go instead of failing with SQLITE_BUSY, and a pool of read-only connections that WAL
 // lets read while the writer writes.
 type Store struct {
-	write *sql.DB
-	read  *sql.DB
+	write *DB
+	read  *DB
 	path  string
 	now   func() time.Time
 	figs  figures
@@ -100,10 +100,11 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 			return nil, fmt.Errorf("create database folder: %w", err)
 		}
 	}
-	w, err := sql.Open("sqlite3", DSN(path, false))
+	wdb, err := sql.Open("sqlite3", DSN(path, false))
 	if err != nil {
 		return nil, err
 	}
+	w := &DB{DB: wdb}
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
@@ -117,11 +118,12 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
 	}
-	r, err := sql.Open("sqlite3", DSN(path, true))
+	rdb, err := sql.Open("sqlite3", DSN(path, true))
 	if err != nil {
 		w.Close()
 		return nil, err
 	}
+	r := &DB{DB: rdb}
 	n := opt.ReadConns
 	if n <= 0 {
 		// Each connection keeps its own page cache (2 MB): two per CPU keep the CPUs
@@ -159,7 +161,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // migrate applies, in order and one transaction each, the embedded migrations whose
 // number is above the database's user_version.
 func (s *Store) migrate(ctx context.Context) error {
-	names, err := fs.Glob(migrations, "migrations/*.sql")
+	names, err := fs.Glob(migrations, "migrations/sqlite/*.sql")
 	if err != nil {
 		return err
 	}
@@ -181,7 +183,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if err := s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 				return fmt.Errorf("migration %s: %w", base, err)
 			}
@@ -220,7 +222,7 @@ func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 // write runs to its end whatever its request does. (go-sqlite3 also runs each statement
 // with a cancellable context on a goroutine of its own, a hop of the scheduler on the
 // single writer's path.)
-func (s *Store) inTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+func (s *Store) inTx(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error {
 	return s.write1(ctx, fn, false)
 }
 
@@ -228,7 +230,7 @@ func (s *Store) inTx(ctx context.Context, fn func(ctx context.Context, tx *sql.T
 // (their class and school, the student themselves): after the commit the hot caches of
 // sessions and attempts are emptied. Every write to students, classes or schools other
 // than adding a student or a class goes through it.
-func (s *Store) inIdentityTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+func (s *Store) inIdentityTx(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error {
 	defer s.identityChanged()
 	return s.inTx(ctx, fn)
 }
@@ -244,13 +246,13 @@ func (s *Store) identityChanged() {
 
 // inQuietTx is inTx for writes that change no figure of the city (sessions): cached
 // figures stay valid.
-func (s *Store) inQuietTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+func (s *Store) inQuietTx(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error {
 	return s.write1(ctx, fn, true)
 }
 
-func (s *Store) write1(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error, quiet bool) error {
+func (s *Store) write1(ctx context.Context, fn func(ctx context.Context, tx *Tx) error, quiet bool) error {
 	wctx := context.WithoutCancel(ctx)
-	job := func(tx *sql.Tx) error { return fn(wctx, tx) }
+	job := func(tx *Tx) error { return fn(wctx, tx) }
 	if s.commits != nil {
 		return s.submit(job, quiet)
 	}
@@ -264,7 +266,7 @@ func (s *Store) write1(ctx context.Context, fn func(ctx context.Context, tx *sql
 }
 
 // audit writes one audit row inside the change's transaction.
-func (s *Store) audit(ctx context.Context, tx *sql.Tx, a portal.Actor, action, entity string, id int64, detail string) error {
+func (s *Store) audit(ctx context.Context, tx *Tx, a portal.Actor, action, entity string, id int64, detail string) error {
 	var actorID any
 	if a.UserID > 0 {
 		actorID = a.UserID
@@ -343,7 +345,7 @@ func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
 // "writer.NAME" and "reader.NAME", for diagnostics and tests.
 func (s *Store) Settings(ctx context.Context) (map[string]string, error) {
 	out := map[string]string{}
-	for prefix, db := range map[string]*sql.DB{"writer": s.write, "reader": s.read} {
+	for prefix, db := range map[string]*DB{"writer": s.write, "reader": s.read} {
 		for _, p := range []string{"journal_mode", "foreign_keys", "synchronous", "busy_timeout", "query_only"} {
 			var v string
 			if err := db.QueryRowContext(ctx, `PRAGMA `+p).Scan(&v); err != nil {
@@ -374,7 +376,7 @@ func (s *Store) InsertCeiling(ctx context.Context, n int64) error {
 
 // PrepareInsertCeiling creates the scratch table of InsertCeiling.
 func (s *Store) PrepareInsertCeiling(ctx context.Context) error {
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS bench_ceiling (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, at TIMESTAMP NOT NULL)`)
 		return err
 	})

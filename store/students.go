@@ -25,7 +25,7 @@ func (s *Store) JoinClass(ctx context.Context, j portal.StudentJoin) (st *portal
 	if f := j.Validate(); len(f) > 0 {
 		return nil, false, f
 	}
-	err = s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err = s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		var classID int64
 		var archived bool
 		err := tx.QueryRowContext(ctx, `SELECT id, archived FROM classes WHERE join_code = ?`, j.Code).Scan(&classID, &archived)
@@ -95,7 +95,7 @@ func (s *Store) ListStudents(ctx context.Context, classID int64) ([]portal.Stude
 // RemoveStudent takes a student out of their class (a wrong join, a pupil who left).
 // Their sessions end with them.
 func (s *Store) RemoveStudent(ctx context.Context, a portal.Actor, classID, studentID int64) error {
-	return s.inIdentityTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inIdentityTx(ctx, func(ctx context.Context, tx *Tx) error {
 		var number string
 		if err := tx.QueryRowContext(ctx, `SELECT number FROM students WHERE id = ? AND class_id = ?`, studentID, classID).
 			Scan(&number); err != nil {
@@ -113,7 +113,7 @@ func (s *Store) RemoveStudent(ctx context.Context, a portal.Actor, classID, stud
 
 // addStudentCount moves a class's maintained number of students, inside the transaction
 // that adds or removes them.
-func addStudentCount(ctx context.Context, tx *sql.Tx, classID int64, delta int) error {
+func addStudentCount(ctx context.Context, tx *Tx, classID int64, delta int) error {
 	_, err := tx.ExecContext(ctx, `UPDATE classes SET student_count = student_count + ? WHERE id = ?`, delta, classID)
 	return err
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"sync"
 	"time"
 )
@@ -88,7 +87,7 @@ func (s *Store) writeTouches() {
 		return
 	}
 	ctx := context.Background()
-	err := s.inQuietTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := s.inQuietTx(ctx, func(ctx context.Context, tx *Tx) error {
 		for hash, t := range batch {
 			if _, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen = ?, expires_at = ?
 				WHERE token_hash = ? AND last_seen < ?`, t.lastSeen.UTC(), t.expiresAt.UTC(), hash, t.lastSeen.UTC()); err != nil {

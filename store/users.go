@@ -113,7 +113,7 @@ func (s *Store) CreateUser(ctx context.Context, a portal.Actor, u *portal.User, 
 		return f
 	}
 	clearScope(u)
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		if err := checkScope(ctx, tx, u); err != nil {
 			return err
 		}
@@ -141,7 +141,7 @@ func (s *Store) UpdateUser(ctx context.Context, a portal.Actor, u *portal.User) 
 		return f
 	}
 	clearScope(u)
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		if err := checkScope(ctx, tx, u); err != nil {
 			return err
 		}
@@ -172,7 +172,7 @@ func (s *Store) SetUserDisabled(ctx context.Context, a portal.Actor, id int64, d
 	if disabled && id == a.UserID {
 		return portal.Errorf(portal.EINVALID, "ErrDisableSelf")
 	}
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET disabled = ? WHERE id = ?`, disabled, id)
 		if err != nil {
 			return err
@@ -195,7 +195,7 @@ func (s *Store) SetUserDisabled(ctx context.Context, a portal.Actor, id int64, d
 // keepSession (the token hash of the session that changed it; "" ends all). mustChange
 // asks the user to choose a new password at next login (after an admin reset).
 func (s *Store) SetPassword(ctx context.Context, a portal.Actor, id int64, hash string, mustChange bool, keepSession string) error {
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, must_change_password = ?, password_changed_at = ?
 			WHERE id = ?`, hash, mustChange, s.now().UTC(), id)
 		if err != nil {
@@ -217,7 +217,7 @@ func (s *Store) SetPassword(ctx context.Context, a portal.Actor, id int64, hash 
 
 // RecordLogin notes the time of a successful login.
 func (s *Store) RecordLogin(ctx context.Context, id int64) error {
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE users SET last_login_at = ? WHERE id = ?`, s.now().UTC(), id)
 		return err
 	})
@@ -250,7 +250,7 @@ func clearScope(u *portal.User) {
 }
 
 // checkScope verifies that the district, school or association of an account exists.
-func checkScope(ctx context.Context, tx *sql.Tx, u *portal.User) error {
+func checkScope(ctx context.Context, tx *Tx, u *portal.User) error {
 	check := func(table, field string, id int64) error {
 		if id == 0 {
 			return nil

@@ -60,7 +60,7 @@ func (s *Store) CreateRequest(ctx context.Context, a portal.Actor, q *portal.Vol
 	if f := q.Validate(s.now()); len(f) > 0 {
 		return f
 	}
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM associations WHERE id = ?`, q.AssociationID).Scan(&n); err != nil {
 			return err
@@ -87,7 +87,7 @@ func (s *Store) DeclineRequest(ctx context.Context, a portal.Actor, associationI
 	if m := portal.ValidateText(reason, 2, 200); m.ID != "" {
 		return portal.FieldErrors{"reason": m}
 	}
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE volunteer_requests SET status = 'declined', reason = ?
 			WHERE id = ? AND association_id = ? AND status = 'open'`, reason, id, associationID)
 		if err != nil {

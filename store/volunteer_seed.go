@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/jinducity/portal"
@@ -49,7 +48,7 @@ type SeedNotice struct {
 // hours, school requests and notices in one transaction. Opportunities are checked only
 // for what the database needs (their times may lie in the past).
 func (s *Store) BulkSeedVolunteers(ctx context.Context, a portal.Actor, d *SeedVolunteerData) error {
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		now := s.now().UTC()
 		prof, err := tx.PrepareContext(ctx, `INSERT INTO volunteer_profiles (user_id, phone, district_id, skills, availability,
 			consent_version, consent_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)

@@ -24,7 +24,7 @@ func (s *Store) RegisterVolunteer(ctx context.Context, u *portal.User, v *portal
 	if len(f) > 0 {
 		return f
 	}
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM districts WHERE id = ?`, v.DistrictID).Scan(&n); err != nil {
 			return err
@@ -79,7 +79,7 @@ func (s *Store) UpdateVolunteer(ctx context.Context, a portal.Actor, v *portal.V
 	if f := v.Validate(); len(f) > 0 {
 		return f
 	}
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM districts WHERE id = ?`, v.DistrictID).Scan(&n); err != nil {
 			return err
@@ -106,7 +106,7 @@ func (s *Store) UpdateVolunteer(ctx context.Context, a portal.Actor, v *portal.V
 // service stays, linked to the anonymous account, for the statistics. Coming sign-ups are
 // cancelled (the waiting lists move up), memberships end, certificates are withdrawn.
 func (s *Store) DeleteVolunteer(ctx context.Context, a portal.Actor, userID int64) error {
-	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		anon := fmt.Sprintf("deleted-%d", userID)
 		res, err := tx.ExecContext(ctx, `UPDATE users SET username = ?, display_name = ?, password_hash = '', disabled = 1
 			WHERE id = ? AND role = 'volunteer'`, anon, "—", userID)
@@ -157,7 +157,7 @@ func (s *Store) VolunteerHours(ctx context.Context, userID int64) (float64, int,
 // reusing the last one when the hours have not changed since.
 func (s *Store) IssueCertificate(ctx context.Context, userID int64) (*portal.Certificate, error) {
 	var c portal.Certificate
-	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		var name string
 		if err := tx.QueryRowContext(ctx, `SELECT display_name FROM users WHERE id = ? AND role = 'volunteer'`, userID).Scan(&name); err != nil {
 			return notFound(err)

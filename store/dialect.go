@@ -1,0 +1,140 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// The store speaks one SQL: `?` placeholders and the subset of SQL that SQLite and
+// PostgreSQL share (COALESCE, CASE, ON CONFLICT … DO, INSERT … RETURNING id, integer
+// 0/1 for booleans, times passed in from Go). What differs between the engines lives
+// here and in the two folders of migrations, nowhere else: placeholders are rewritten
+// for PostgreSQL once per statement text, and the few statements that cannot be shared
+// are asked of the dialect by name.
+
+// engine names a database engine.
+type engine int
+
+const (
+	sqliteEngine engine = iota
+	postgresEngine
+)
+
+func (e engine) String() string {
+	if e == postgresEngine {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// rebinds caches PostgreSQL's form of each statement text: the same few hundred
+// statements run all day.
+var rebinds sync.Map // string → string
+
+// rebind turns `?` placeholders into PostgreSQL's `$1, $2…`, leaving question marks
+// inside quoted strings and identifiers alone.
+func (e engine) rebind(q string) string {
+	if e != postgresEngine || strings.IndexByte(q, '?') < 0 {
+		return q
+	}
+	if v, ok := rebinds.Load(q); ok {
+		return v.(string)
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 16)
+	n := 0
+	var quote byte
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '?':
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(c)
+	}
+	out := b.String()
+	rebinds.Store(q, out)
+	return out
+}
+
+// DB is a pool of connections that speaks the store's SQL on either engine.
+type DB struct {
+	*sql.DB
+	engine engine
+}
+
+// Tx is a transaction that speaks the store's SQL on either engine.
+type Tx struct {
+	*sql.Tx
+	engine engine
+}
+
+// ExecContext runs a statement written with `?` placeholders.
+func (db *DB) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return db.DB.ExecContext(ctx, db.engine.rebind(q), args...)
+}
+
+// QueryContext runs a query written with `?` placeholders.
+func (db *DB) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return db.DB.QueryContext(ctx, db.engine.rebind(q), args...)
+}
+
+// QueryRowContext runs a one-row query written with `?` placeholders.
+func (db *DB) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	return db.DB.QueryRowContext(ctx, db.engine.rebind(q), args...)
+}
+
+// BeginTx starts a transaction.
+func (db *DB) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) {
+	tx, err := db.DB.BeginTx(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Tx{Tx: tx, engine: db.engine}, nil
+}
+
+// ExecContext runs a statement written with `?` placeholders.
+func (tx *Tx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return tx.Tx.ExecContext(ctx, tx.engine.rebind(q), args...)
+}
+
+// Exec runs a statement written with `?` placeholders.
+func (tx *Tx) Exec(q string, args ...any) (sql.Result, error) {
+	return tx.Tx.Exec(tx.engine.rebind(q), args...)
+}
+
+// QueryContext runs a query written with `?` placeholders.
+func (tx *Tx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return tx.Tx.QueryContext(ctx, tx.engine.rebind(q), args...)
+}
+
+// QueryRowContext runs a one-row query written with `?` placeholders.
+func (tx *Tx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	return tx.Tx.QueryRowContext(ctx, tx.engine.rebind(q), args...)
+}
+
+// PrepareContext prepares a statement written with `?` placeholders.
+func (tx *Tx) PrepareContext(ctx context.Context, q string) (*sql.Stmt, error) {
+	return tx.Tx.PrepareContext(ctx, tx.engine.rebind(q))
+}
+
+// insertID runs an INSERT written without RETURNING and returns the new row's id:
+// SQLite and PostgreSQL both answer `RETURNING id`, which works the same on both
+// (PostgreSQL's driver has no LastInsertId).
+func insertID(ctx context.Context, tx *Tx, q string, args ...any) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, q+` RETURNING id`, args...).Scan(&id)
+	return id, err
+}
