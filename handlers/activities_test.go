@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"github.com/jinducity/portal/store/storetest"
 	"image"
 	"image/color"
 	"image/png"
@@ -463,7 +464,7 @@ func TestActivityOverviewAgreesWithStats(t *testing.T) {
 func TestActivityStatsHandBuilt(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, time.June, 30, 12, 0, 0, 0, portal.CST)
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "p.db"), store.Options{Now: func() time.Time { return now }})
+	st, err := store.Open(ctx, storetest.DSN(t), store.Options{Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
 	}

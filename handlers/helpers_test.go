@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"github.com/jinducity/portal/store/storetest"
 	"io"
 	"log/slog"
 	"net/http"
@@ -73,7 +74,7 @@ func mustEnv(t *testing.T, opts ...func(*handlers.Config)) *testEnv {
 func mustPortal(tb testing.TB, clk func() time.Time, logs io.Writer, opts ...func(*handlers.Config)) (*store.Store, *handlers.Server) {
 	tb.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(tb.TempDir(), "portal.db"), store.Options{Now: clk})
+	st, err := store.Open(ctx, storetest.DSN(tb), store.Options{Now: clk})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -3,9 +3,9 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"github.com/jinducity/portal/store/storetest"
 	"maps"
 	"math/rand/v2"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -238,7 +238,7 @@ func mustBenchCity(b *testing.B) *benchCity {
 	b.Helper()
 	t0 := time.Now()
 	ctx := context.Background()
-	s, err := store.Open(ctx, filepath.Join(b.TempDir(), "city.db"), store.Options{Now: func() time.Time { return now }})
+	s, err := store.Open(ctx, storetest.DSN(b), store.Options{Now: func() time.Time { return now }})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -69,6 +69,35 @@ func (e engine) rebind(q string) string {
 	return out
 }
 
+// args adapts arguments to the engine: PostgreSQL's driver will not store a Go bool in
+// the integer 0/1 columns both engines use for booleans.
+func (e engine) args(args []any) []any {
+	if e != postgresEngine {
+		return args
+	}
+	for i, a := range args {
+		if _, ok := a.(bool); !ok {
+			continue
+		}
+		out := make([]any, len(args))
+		copy(out, args)
+		for j := i; j < len(out); j++ {
+			if b, ok := out[j].(bool); ok {
+				out[j] = boolInt(b)
+			}
+		}
+		return out
+	}
+	return args
+}
+
+func boolInt(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // DB is a pool of connections that speaks the store's SQL on either engine.
 type DB struct {
 	*sql.DB
@@ -83,17 +112,17 @@ type Tx struct {
 
 // ExecContext runs a statement written with `?` placeholders.
 func (db *DB) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return db.DB.ExecContext(ctx, db.engine.rebind(q), args...)
+	return db.DB.ExecContext(ctx, db.engine.rebind(q), db.engine.args(args)...)
 }
 
 // QueryContext runs a query written with `?` placeholders.
 func (db *DB) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return db.DB.QueryContext(ctx, db.engine.rebind(q), args...)
+	return db.DB.QueryContext(ctx, db.engine.rebind(q), db.engine.args(args)...)
 }
 
 // QueryRowContext runs a one-row query written with `?` placeholders.
 func (db *DB) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
-	return db.DB.QueryRowContext(ctx, db.engine.rebind(q), args...)
+	return db.DB.QueryRowContext(ctx, db.engine.rebind(q), db.engine.args(args)...)
 }
 
 // BeginTx starts a transaction.
@@ -107,27 +136,52 @@ func (db *DB) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) {
 
 // ExecContext runs a statement written with `?` placeholders.
 func (tx *Tx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return tx.Tx.ExecContext(ctx, tx.engine.rebind(q), args...)
+	return tx.Tx.ExecContext(ctx, tx.engine.rebind(q), tx.engine.args(args)...)
 }
 
 // Exec runs a statement written with `?` placeholders.
 func (tx *Tx) Exec(q string, args ...any) (sql.Result, error) {
-	return tx.Tx.Exec(tx.engine.rebind(q), args...)
+	return tx.Tx.Exec(tx.engine.rebind(q), tx.engine.args(args)...)
 }
 
 // QueryContext runs a query written with `?` placeholders.
 func (tx *Tx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return tx.Tx.QueryContext(ctx, tx.engine.rebind(q), args...)
+	return tx.Tx.QueryContext(ctx, tx.engine.rebind(q), tx.engine.args(args)...)
 }
 
 // QueryRowContext runs a one-row query written with `?` placeholders.
 func (tx *Tx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
-	return tx.Tx.QueryRowContext(ctx, tx.engine.rebind(q), args...)
+	return tx.Tx.QueryRowContext(ctx, tx.engine.rebind(q), tx.engine.args(args)...)
 }
 
 // PrepareContext prepares a statement written with `?` placeholders.
-func (tx *Tx) PrepareContext(ctx context.Context, q string) (*sql.Stmt, error) {
-	return tx.Tx.PrepareContext(ctx, tx.engine.rebind(q))
+func (tx *Tx) PrepareContext(ctx context.Context, q string) (*Stmt, error) {
+	st, err := tx.Tx.PrepareContext(ctx, tx.engine.rebind(q))
+	if err != nil {
+		return nil, err
+	}
+	return &Stmt{Stmt: st, engine: tx.engine}, nil
+}
+
+// Stmt is a prepared statement of the store's SQL.
+type Stmt struct {
+	*sql.Stmt
+	engine engine
+}
+
+// ExecContext runs the statement.
+func (st *Stmt) ExecContext(ctx context.Context, args ...any) (sql.Result, error) {
+	return st.Stmt.ExecContext(ctx, st.engine.args(args)...)
+}
+
+// QueryRowContext runs the statement for one row.
+func (st *Stmt) QueryRowContext(ctx context.Context, args ...any) *sql.Row {
+	return st.Stmt.QueryRowContext(ctx, st.engine.args(args)...)
+}
+
+// QueryContext runs the statement for rows.
+func (st *Stmt) QueryContext(ctx context.Context, args ...any) (*sql.Rows, error) {
+	return st.Stmt.QueryContext(ctx, st.engine.args(args)...)
 }
 
 // insertID runs an INSERT written without RETURNING and returns the new row's id:

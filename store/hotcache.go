@@ -26,6 +26,9 @@ type hotCache[K comparable, V any] struct {
 	seq                 uint64
 	written, writtenOld map[K]uint64
 	floor, cleared      uint64
+	// off keeps nothing: for caches that other servers' writes could leave stale (a
+	// PostgreSQL database shared by several portal servers).
+	off bool
 }
 
 // hotWrites is how many written keys a cache remembers (in two halves).
@@ -138,6 +141,9 @@ func (c *hotCache[K, V]) len() int {
 }
 
 func (c *hotCache[K, V]) put(k K, v V) {
+	if c.off {
+		return
+	}
 	if _, ok := c.cur[k]; !ok && len(c.cur) >= c.half {
 		c.old, c.cur = c.cur, make(map[K]V, c.half)
 	}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -187,7 +186,7 @@ type multiInsert struct {
 	tx          *Tx
 	prefix      string
 	cols, batch int
-	full        *sql.Stmt
+	full        *Stmt
 }
 
 // exec inserts the rows whose values args holds in order.

@@ -3,8 +3,8 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"github.com/jinducity/portal/store/storetest"
 	"maps"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -189,7 +189,7 @@ func BenchmarkClassResults(b *testing.B) {
 
 func mustStoreB(b *testing.B) (*store.Store, string) {
 	b.Helper()
-	path := filepath.Join(b.TempDir(), "portal.db")
+	path := storetest.DSN(b)
 	s, err := store.Open(context.Background(), path, store.Options{Now: func() time.Time { return now }})
 	if err != nil {
 		b.Fatal(err)
@@ -271,7 +271,7 @@ func TestStartAttemptRace(t *testing.T) {
 func TestSharedDeviceFlagsItsStudents(t *testing.T) {
 	clock := now
 	ctx := context.Background()
-	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "portal.db"), store.Options{Now: func() time.Time { return clock }})
+	s, err := store.Open(ctx, storetest.DSN(t), store.Options{Now: func() time.Time { return clock }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -338,7 +338,7 @@ func TestSharedDeviceFlagsItsStudents(t *testing.T) {
 func TestAwarenessOfHandIns(t *testing.T) {
 	clock := now
 	ctx := context.Background()
-	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "portal.db"), store.Options{Now: func() time.Time { return clock }})
+	s, err := store.Open(ctx, storetest.DSN(t), store.Options{Now: func() time.Time { return clock }})
 	if err != nil {
 		t.Fatal(err)
 	}

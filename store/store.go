@@ -16,13 +16,14 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jinducity/portal"
 	"github.com/mattn/go-sqlite3"
 )
 
-//go:embed migrations/sqlite/*.sql
+//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
 var migrations embed.FS
 
 // Store is the portal's database: one writer connection, so that write transactions queue
@@ -48,6 +49,13 @@ type Store struct {
 	assignments *hotCache[int64, *portal.Assignment]
 	// touches are sessions' last-seen times waiting to be written (touches.go).
 	touches touches
+	// engine is the database's engine; on PostgreSQL, server names this process in
+	// its notices to the other servers and peersStop ends its listener (peers.go).
+	engine    engine
+	server    string
+	peersStop context.CancelFunc
+	peersDone chan struct{}
+	closed    atomic.Bool
 }
 
 // Sizes of the hot caches. A student's session is kept packed in about 250 bytes
@@ -70,8 +78,10 @@ const (
 type Options struct {
 	// Now returns the current time; tests set it to a fixed clock.
 	Now func() time.Time
-	// ReadConns bounds the read pool; 0 means two per CPU, at least four.
+	// ReadConns bounds the read pool; 0 means two per CPU, at least four (SQLite).
 	ReadConns int
+	// PoolSize bounds the connections to PostgreSQL; 0 means four per CPU, at least 8.
+	PoolSize int
 }
 
 // DSN returns the connection string for path with the portal's pragmas. The writer uses
@@ -93,8 +103,28 @@ func DSN(path string, readOnly bool) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
-// Open opens (creating if needed) the database at path and applies pending migrations.
-func Open(ctx context.Context, path string, opt Options) (*Store, error) {
+// Open opens the database dsn names and applies pending migrations: a PostgreSQL
+// database for a postgres:// URL, otherwise the SQLite file at that path (created with
+// its folder if needed).
+func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
+	if IsPostgres(dsn) {
+		return openPostgres(ctx, dsn, opt)
+	}
+	return openSQLite(ctx, dsn, opt)
+}
+
+// newStore builds a store on its two pools, before migrating.
+func newStore(w, r *DB, path string, opt Options) *Store {
+	s := &Store{write: w, read: r, path: path, now: opt.Now, sessions: newHotCache[string, *cachedSession](sessionCacheSize),
+		classes:  newHotCache[int64, *sessionClass](classCacheSize),
+		attempts: newHotCache[int64, *packedAttempt](attemptCacheSize), assignments: newHotCache[int64, *portal.Assignment](assignmentCacheSize)}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	return s
+}
+
+func openSQLite(ctx context.Context, path string, opt Options) (*Store, error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("create database folder: %w", err)
@@ -108,12 +138,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	s := &Store{write: w, path: path, now: opt.Now, sessions: newHotCache[string, *cachedSession](sessionCacheSize),
-		classes:  newHotCache[int64, *sessionClass](classCacheSize),
-		attempts: newHotCache[int64, *packedAttempt](attemptCacheSize), assignments: newHotCache[int64, *portal.Assignment](assignmentCacheSize)}
-	if s.now == nil {
-		s.now = time.Now
-	}
+	s := newStore(w, nil, path, opt)
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
@@ -141,13 +166,23 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 // Close writes the pending session touches, stops the writer once the writes under way
 // are committed, and closes both pools.
 func (s *Store) Close() error {
+	if s.closed.Swap(true) {
+		return nil
+	}
 	s.stopToucher()
+	if s.engine == postgresEngine {
+		s.stopPeers()
+		return s.write.Close()
+	}
 	s.stopCommitter()
 	return errors.Join(s.read.Close(), s.write.Close())
 }
 
-// Path returns the database file's path.
+// Path returns the database file's path, or the PostgreSQL URL.
 func (s *Store) Path() string { return s.path }
+
+// Postgres reports whether the store is on PostgreSQL.
+func (s *Store) Postgres() bool { return s.engine == postgresEngine }
 
 // Now returns the store's current time.
 func (s *Store) Now() time.Time { return s.now() }
@@ -205,6 +240,9 @@ func (s *Store) migrate(ctx context.Context) error {
 
 // SchemaVersion returns the number of the last migration applied.
 func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	if s.engine == postgresEngine {
+		return s.versionPostgres(ctx)
+	}
 	var v int
 	err := s.read.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v)
 	return v, err
@@ -232,6 +270,14 @@ func (s *Store) inTx(ctx context.Context, fn func(ctx context.Context, tx *Tx) e
 // than adding a student or a class goes through it.
 func (s *Store) inIdentityTx(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error {
 	defer s.identityChanged()
+	if s.engine == postgresEngine {
+		return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
+			if err := fn(ctx, tx); err != nil {
+				return err
+			}
+			return s.notifyPeers(ctx, tx, peerIdentity)
+		})
+	}
 	return s.inTx(ctx, fn)
 }
 
@@ -252,6 +298,9 @@ func (s *Store) inQuietTx(ctx context.Context, fn func(ctx context.Context, tx *
 
 func (s *Store) write1(ctx context.Context, fn func(ctx context.Context, tx *Tx) error, quiet bool) error {
 	wctx := context.WithoutCancel(ctx)
+	if s.engine == postgresEngine {
+		return s.pgWrite(wctx, fn, quiet)
+	}
 	job := func(tx *Tx) error { return fn(wctx, tx) }
 	if s.commits != nil {
 		return s.submit(job, quiet)
@@ -282,6 +331,9 @@ func (s *Store) audit(ctx context.Context, tx *Tx, a portal.Actor, action, entit
 
 // isUnique reports whether err is a UNIQUE constraint violation.
 func isUnique(err error) bool {
+	if pgUnique(err) {
+		return true
+	}
 	var e sqlite3.Error
 	return errors.As(err, &e) && e.ExtendedCode == sqlite3.ErrConstraintUnique
 }
@@ -326,6 +378,9 @@ func likePattern(q string) string {
 // Backup writes a consistent copy of the database to path (which must not exist) while
 // the portal keeps serving.
 func (s *Store) Backup(ctx context.Context, path string) error {
+	if s.engine == postgresEngine {
+		return errors.New("backup: a PostgreSQL database is backed up with pg_dump (see the README)")
+	}
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("backup: %s already exists", path)
 	}
@@ -345,6 +400,16 @@ func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
 // "writer.NAME" and "reader.NAME", for diagnostics and tests.
 func (s *Store) Settings(ctx context.Context) (map[string]string, error) {
 	out := map[string]string{}
+	if s.engine == postgresEngine {
+		for _, p := range []string{"synchronous_commit", "fsync", "default_transaction_isolation", "server_version"} {
+			var v string
+			if err := s.read.QueryRowContext(ctx, `SELECT current_setting(?)`, p).Scan(&v); err != nil {
+				return nil, err
+			}
+			out["postgres."+p] = v
+		}
+		return out, nil
+	}
 	for prefix, db := range map[string]*DB{"writer": s.write, "reader": s.read} {
 		for _, p := range []string{"journal_mode", "foreign_keys", "synchronous", "busy_timeout", "query_only"} {
 			var v string
@@ -377,7 +442,12 @@ func (s *Store) InsertCeiling(ctx context.Context, n int64) error {
 // PrepareInsertCeiling creates the scratch table of InsertCeiling.
 func (s *Store) PrepareInsertCeiling(ctx context.Context) error {
 	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
-		_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS bench_ceiling (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, at TIMESTAMP NOT NULL)`)
+		q := `CREATE TABLE IF NOT EXISTS bench_ceiling (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, at TIMESTAMP NOT NULL)`
+		if s.engine == postgresEngine {
+			q = `CREATE TABLE IF NOT EXISTS bench_ceiling (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+				n BIGINT NOT NULL, at TIMESTAMPTZ NOT NULL)`
+		}
+		_, err := tx.ExecContext(ctx, q)
 		return err
 	})
 }

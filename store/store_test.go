@@ -2,8 +2,8 @@ package store_test
 
 import (
 	"context"
+	"github.com/jinducity/portal/store/storetest"
 	"math/rand/v2"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -16,7 +16,7 @@ var now = time.Date(2026, time.November, 23, 10, 0, 0, 0, portal.CST)
 
 func mustStore(t *testing.T) (*store.Store, string) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "portal.db")
+	path := storetest.DSN(t)
 	s, err := store.Open(context.Background(), path, store.Options{Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)

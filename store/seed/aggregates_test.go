@@ -3,9 +3,9 @@ package seed_test
 import (
 	"context"
 	"fmt"
+	"github.com/jinducity/portal/store/storetest"
 	"maps"
 	"math/rand/v2"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -25,7 +25,7 @@ func TestAggregatesEqualRecount(t *testing.T) {
 	// too fast, so the device and identical-sheet flags are what changes the figures.
 	clock := testNow
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "portal.db"), store.Options{Now: func() time.Time { return clock }})
+	st, err := store.Open(ctx, storetest.DSN(t), store.Options{Now: func() time.Time { return clock }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,7 @@ package seed_test
 
 import (
 	"context"
-	"path/filepath"
+	"github.com/jinducity/portal/store/storetest"
 	"testing"
 	"time"
 
@@ -15,7 +15,7 @@ var testNow = time.Date(2026, time.November, 23, 10, 0, 0, 0, portal.CST)
 
 func mustStore(t testing.TB) *store.Store {
 	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "portal.db"), store.Options{Now: func() time.Time { return testNow }})
+	st, err := store.Open(context.Background(), storetest.DSN(t), store.Options{Now: func() time.Time { return testNow }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,11 @@
+package handlers_test
+
+import (
+	"testing"
+
+	"github.com/jinducity/portal/store/storetest"
+)
+
+// TestMain runs the handlers' tests on SQLite and, when PORTAL_TEST_POSTGRES names a
+// server, again on PostgreSQL.
+func TestMain(m *testing.M) { storetest.Main(m) }
