@@ -162,8 +162,8 @@ func (s *Store) BulkCreateDemonstrations(ctx context.Context, a portal.Actor, ds
 		}
 	}
 	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO demonstrations (school_id, level, year, status, note, created_at, revoked_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`)
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO demonstrations (school_id, level, year, status, note, created_at, revoked_at,
+			since, valid_until, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 		if err != nil {
 			return err
 		}
@@ -174,7 +174,14 @@ func (s *Store) BulkCreateDemonstrations(ctx context.Context, a portal.Actor, ds
 			if d.Status == portal.DemoRevoked {
 				revoked = createdAt(d.RevokedAt, now.UTC())
 			}
-			res, err := stmt.ExecContext(ctx, d.SchoolID, string(d.Level), d.Year, d.Status, d.Note, at, revoked)
+			if d.Since.IsZero() {
+				d.Since = d.DefaultSince()
+			}
+			if d.ValidUntil.IsZero() {
+				d.ValidUntil = portal.ValidUntil(d.Since, 3)
+			}
+			res, err := stmt.ExecContext(ctx, d.SchoolID, string(d.Level), d.Year, d.Status, d.Note, at, revoked,
+				dateString(d.Since), dateString(d.ValidUntil), d.Reason)
 			if err != nil {
 				return bulkError("designation", i, fmt.Sprint(d.SchoolID), err)
 			}
