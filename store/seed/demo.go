@@ -208,7 +208,13 @@ func Demo(ctx context.Context, s *store.Store, now time.Time) ([]Account, error)
 	if err := quizzes(ctx, s, now, schools, classes); err != nil {
 		return nil, fmt.Errorf("quizzes: %w", err)
 	}
-	return accounts, g.volunteerService(ctx, s, districts, schools, assocs, users)
+	if err := g.volunteerService(ctx, s, districts, schools, assocs, users); err != nil {
+		return nil, err
+	}
+	if err := creation(ctx, s, now, schools, users); err != nil {
+		return nil, fmt.Errorf("creation: %w", err)
+	}
+	return accounts, nil
 }
 
 func (g *gen) schools(districts []*portal.District, prevStart time.Time) []*portal.School {
