@@ -160,6 +160,32 @@ var routeRoles = map[string][]string{
 	"GET /admin/quizzes":                                           {"admin"},
 	"POST /admin/quizzes":                                          {"admin"},
 	"GET /district/quizzes":                                        {"district"},
+	// Demonstration-school creation and the assessment
+	"GET /school/creation/":                                           {"teacher"},
+	"POST /school/creation/apply":                                     {"teacher"},
+	"GET /school/creation/applications/{app}":                         {"teacher"},
+	"POST /school/creation/applications/{app}/save":                   {"teacher"},
+	"POST /school/creation/applications/{app}/documents":              {"teacher"},
+	"POST /school/creation/applications/{app}/documents/{doc}/delete": {"teacher"},
+	"POST /school/creation/applications/{app}/submit":                 {"teacher"},
+	"GET /district/creation/":                                         {"district"},
+	"GET /district/creation/applications/{app}":                       {"district"},
+	"POST /district/creation/applications/{app}/review":               {"district"},
+	"GET /admin/creation/":                                            {"admin"},
+	"POST /admin/creation/rounds":                                     {"admin"},
+	"GET /admin/creation/standards/{std}":                             {"admin"},
+	"POST /admin/creation/standards/{std}":                            {"admin"},
+	"GET /admin/creation/applications/{app}":                          {"admin"},
+	"POST /admin/creation/applications/{app}/scores":                  {"admin"},
+	"POST /admin/creation/applications/{app}/designate":               {"admin"},
+	"POST /admin/creation/applications/{app}/decline":                 {"admin"},
+	"GET /admin/creation/renewal":                                     {"admin"},
+	"POST /admin/creation/designations/{desig}/{action}":              {"admin"},
+	"GET /creation/documents/{doc}":                                   {"teacher", "district", "admin"},
+	"GET /admin/assessment":                                           {"admin"},
+	"GET /district/assessment":                                        {"district"},
+	"GET /school/assessment":                                          {"teacher"},
+	"GET /api/v1/demonstration-schools":                               {public},
 }
 
 var allRoles = []string{"", "admin", "district", "teacher", "coordinator", "volunteer", "student"}
@@ -212,6 +238,7 @@ func mustFixtures(t *testing.T, e *testEnv) fixtures {
 	f["demonstration"] = itoa(int(d.ID))
 	// A published record of the teacher's school with a photo whose faces may be shown.
 	f["aid"], f["fid"] = activityFixture(t, e, teacher.SchoolID)
+	creationFixtures(t, e, f, teacher.SchoolID, d.ID)
 	mustVolunteerFixtures(t, e, f)
 	quizFixtures(t, e, f)
 	return f

@@ -146,6 +146,7 @@ func (s *Server) routes() chi.Router {
 	s.activityRoutes(r)
 	s.volunteerRoutes(r)
 	s.quizRoutes(r)
+	s.creationRoutes(r)
 	return r
 }
 
