@@ -81,7 +81,9 @@ type StandardPage struct {
 }
 
 // Render renders the page.
-func (p *StandardPage) Render(ctx context.Context, w io.Writer) error { return standardPage(p).Render(ctx, w) }
+func (p *StandardPage) Render(ctx context.Context, w io.Writer) error {
+	return standardPage(p).Render(ctx, w)
+}
 
 // StandardForm fills the edit form of a standard with its values.
 func StandardForm(st *portal.Standard) *Form {
@@ -115,7 +117,9 @@ type RenewalPage struct {
 }
 
 // Render renders the page.
-func (p *RenewalPage) Render(ctx context.Context, w io.Writer) error { return renewalPage(p).Render(ctx, w) }
+func (p *RenewalPage) Render(ctx context.Context, w io.Writer) error {
+	return renewalPage(p).Render(ctx, w)
+}
 
 // AssessmentPage is the assessment (考评) of a school year as the viewer may see it.
 type AssessmentPage struct {
