@@ -133,7 +133,7 @@ func TestCreationLifecycle(t *testing.T) {
 	if fieldError(t, res, first) == "" || inputValue(t, res, first) != "999" {
 		t.Errorf("score above max: message %q, kept %q", fieldError(t, res, first), inputValue(t, res, first))
 	}
-	max := res.Doc(t).Find(`input[name="` + first + `"]`).AttrOr("max", "")
+	max := res.Doc(t).Find(`input[name="`+first+`"]`).AttrOr("max", "")
 	form.Set(first, max)
 	wantStatus(t, "save and submit", teacher.post(path+"/save", form), http.StatusSeeOther)
 	if st := appStatusOf(t, e, id); st != portal.AppSubmitted {
@@ -235,7 +235,9 @@ func TestCreationLifecycle(t *testing.T) {
 	}
 	tl := teacher.get(path).Doc(t).Find("#timeline li")
 	var actions []string
-	tl.Each(func(_ int, s *goquery.Selection) { actions = append(actions, strings.TrimPrefix(s.AttrOr("class", ""), "event event-")) })
+	tl.Each(func(_ int, s *goquery.Selection) {
+		actions = append(actions, strings.TrimPrefix(s.AttrOr("class", ""), "event event-"))
+	})
 	if strings.Join(actions, ",") != "created,submitted,recommended,scored,designated" {
 		t.Errorf("timeline = %v", actions)
 	}
