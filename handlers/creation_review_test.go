@@ -1,0 +1,278 @@
+package handlers_test
+
+import (
+	"context"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/jinducity/portal"
+	"github.com/jinducity/portal/content"
+	"github.com/jinducity/portal/store"
+)
+
+// standardForm reads a standard's edit form as the browser would post it.
+func standardForm(doc *goquery.Document) url.Values {
+	v := url.Values{}
+	doc.Find("form input, form select").Each(func(_ int, s *goquery.Selection) {
+		name := s.AttrOr("name", "")
+		if name == "" || s.AttrOr("type", "") == "checkbox" {
+			return
+		}
+		if goquery.NodeName(s) == "select" {
+			v.Set(name, s.Find("option[selected]").AttrOr("value", ""))
+			return
+		}
+		v.Set(name, s.AttrOr("value", ""))
+	})
+	return v
+}
+
+func TestStandardUsedIsVersionedNotEdited(t *testing.T) {
+	e := mustEnv(t)
+	ctx := context.Background()
+	admin := e.login("admin")
+	list, _ := e.Store.ListStandards(ctx)
+	var used *portal.Standard
+	for i := range list {
+		if list[i].Used {
+			used = &list[i]
+		}
+	}
+	if used == nil {
+		t.Fatal("no standard used by an application in the demo city")
+	}
+	path := "/admin/creation/standards/" + itoa(int(used.ID))
+	doc := admin.get(path).Doc(t)
+	form := standardForm(doc)
+	if form.Get("ind0_name") == "" || form.Get("ind0_evidence") == "" {
+		t.Fatalf("the form lacks the first indicator: %v", form)
+	}
+	// A maximum of 0 is refused next to its row, with the input kept.
+	bad := url.Values{}
+	for k, vs := range form {
+		bad[k] = vs
+	}
+	bad.Set("ind1_max", "0")
+	res := admin.post(path, bad)
+	wantStatus(t, "max 0", res, http.StatusUnprocessableEntity)
+	if fieldError(t, res, "ind1_max") == "" || inputValue(t, res, "ind1_max") != "0" {
+		t.Errorf("max 0: message %q, kept %q", fieldError(t, res, "ind1_max"), inputValue(t, res, "ind1_max"))
+	}
+	form.Set("ind0_name", "成立禁毒教育工作领导小组（修订）")
+	res = admin.post(path, form)
+	wantStatus(t, "save used", res, http.StatusSeeOther)
+	next := res.Header.Get("Location")
+	if next == path {
+		t.Fatal("a used standard was changed in place")
+	}
+	old, _ := e.Store.GetStandard(ctx, used.ID)
+	if old.Indicators[0].Name == "成立禁毒教育工作领导小组（修订）" {
+		t.Error("the used version's indicator changed")
+	}
+	newID, _ := strconv.ParseInt(next[strings.LastIndex(next, "/")+1:], 10, 64)
+	nv, err := e.Store.GetStandard(ctx, newID)
+	if err != nil || nv.Version != old.Version+1 || nv.Indicators[0].Name != "成立禁毒教育工作领导小组（修订）" || nv.Level != old.Level ||
+		len(nv.Indicators) != len(old.Indicators) {
+		t.Fatalf("new version: %+v (err %v)", nv, err)
+	}
+	// The new version is unused: its edit stays in place.
+	form = standardForm(admin.get(next).Doc(t))
+	form.Set("pass_mark", "70")
+	res = admin.post(next, form)
+	wantStatus(t, "save unused", res, http.StatusSeeOther)
+	if loc := res.Header.Get("Location"); loc != next {
+		t.Errorf("unused version saved to %s, want %s", loc, next)
+	}
+	if nv, _ = e.Store.GetStandard(ctx, newID); nv.PassMark != 70 {
+		t.Errorf("pass mark = %v, want 70", nv.PassMark)
+	}
+	// New applications use the newest version.
+	if latest, _ := e.Store.LatestStandard(ctx, old.Level); latest.ID != newID {
+		t.Errorf("latest %s standard = %d, want %d", old.Level, latest.ID, newID)
+	}
+}
+
+func TestRenewalListsDueAndActs(t *testing.T) {
+	e := mustEnv(t)
+	admin := e.login("admin")
+	doc := admin.get("/admin/creation/renewal").Doc(t)
+	due := doc.Find("table.renewal tr.designation.due")
+	if due.Length() < 2 {
+		t.Fatalf("designations due within 90 days: %d, want at least 2", due.Length())
+	}
+	if n, all := doc.Find("table.renewal tr.designation").Length(), len(apiDemos(t, e)); n != all {
+		t.Errorf("review rows %d, current designations %d", n, all)
+	}
+	school := due.First().AttrOr("data-school", "")
+	renew := due.First().Find("form").First().AttrOr("action", "")
+	base := strings.TrimSuffix(renew, "/renew")
+	// Notice needs a reason; revoke needs one.
+	res := admin.post(base+"/notice", url.Values{})
+	wantStatus(t, "notice without reason", res, http.StatusUnprocessableEntity)
+	if fieldError(t, res, "reason") == "" {
+		t.Error("notice without reason: no message")
+	}
+	wantStatus(t, "notice", admin.post(base+"/notice", url.Values{"reason": {"“十个一”覆盖不足，限期一学期整改"}}), http.StatusSeeOther)
+	if admin.get("/admin/creation/renewal").Doc(t).Find(`tr[data-school="`+school+`"] .badge.warn`).Length() < 2 {
+		t.Error("the notice is not shown")
+	}
+	var until string
+	for _, d := range apiDemos(t, e) {
+		if itoa(int(d.SchoolID)) == school {
+			until = d.ValidUntil
+		}
+	}
+	wantStatus(t, "renew", admin.post(renew, url.Values{"years": {"3"}}), http.StatusSeeOther)
+	for _, d := range apiDemos(t, e) {
+		if itoa(int(d.SchoolID)) == school && d.ValidUntil <= until {
+			t.Errorf("renewed: valid until %s, was %s", d.ValidUntil, until)
+		}
+	}
+	wantStatus(t, "revoke without reason", admin.post(base+"/revoke", url.Values{}), http.StatusUnprocessableEntity)
+	wantStatus(t, "revoke", admin.post(base+"/revoke", url.Values{"reason": {"复核不合格"}}), http.StatusSeeOther)
+	for _, d := range apiDemos(t, e) {
+		if itoa(int(d.SchoolID)) == school {
+			t.Error("a revoked designation is still in the API")
+		}
+	}
+	id, _ := strconv.ParseInt(school, 10, 64)
+	hist, _ := e.Store.SchoolDemonstrations(context.Background(), id)
+	if len(hist) == 0 || hist[0].Status != portal.DemoRevoked || hist[0].Reason != "复核不合格" {
+		t.Errorf("the school's history: %+v", hist)
+	}
+}
+
+// TestRenewalFlagsSchoolBelowPass: a designated school whose records show nothing this
+// year is flagged below the pass mark at the yearly review.
+func TestRenewalFlagsSchoolBelowPass(t *testing.T) {
+	e := mustEnv(t)
+	ctx := context.Background()
+	admin := e.login("admin")
+	// A new designated school has no records at all: only the non-computed indicators count.
+	sc := &portal.School{DistrictID: 1, Name: "复核测试学校", Stage: portal.StagePrimary, Enrolment: 400}
+	if err := e.Store.CreateSchool(ctx, portal.SystemActor, sc); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Store.Designate(ctx, portal.SystemActor, &portal.Demonstration{SchoolID: sc.ID, Level: portal.LevelCity, Year: e.Now.Year()}); err != nil {
+		t.Fatal(err)
+	}
+	row := admin.get("/admin/creation/renewal").Doc(t).Find(`tr[data-school="` + itoa(int(sc.ID)) + `"]`)
+	if row.Length() != 1 || !row.HasClass("below") {
+		t.Errorf("school without records: row %d, flagged %v", row.Length(), row.HasClass("below"))
+	}
+}
+
+func TestAssessmentScopesAndRecount(t *testing.T) {
+	e := mustEnv(t)
+	ctx := context.Background()
+	year := portal.SchoolYear(e.Now)
+	districts, _ := e.Store.ListDistricts(ctx)
+	doc := e.login("admin").get("/admin/assessment").Doc(t)
+	if n := doc.Find("#districts tr.district").Length(); n != len(districts) {
+		t.Errorf("districts ranked: %d, want %d", n, len(districts))
+	}
+	rank := []float64{}
+	doc.Find("#districts tr.district td.score").Each(func(_ int, s *goquery.Selection) {
+		v, _ := strconv.ParseFloat(s.Text(), 64)
+		rank = append(rank, v)
+	})
+	for i := 1; i < len(rank); i++ {
+		if rank[i] > rank[i-1] {
+			t.Errorf("districts not ranked by score: %v", rank)
+		}
+	}
+	du, _, _ := e.Store.UserCredentials(ctx, "district")
+	ddoc := e.login("district").get("/district/assessment").Doc(t)
+	if n := ddoc.Find("#districts tr.district").Length(); n != 1 || ddoc.Find("#districts tr.district").AttrOr("data-id", "") != itoa(int(du.DistrictID)) {
+		t.Errorf("the reviewer's assessment shows %d districts", n)
+	}
+	own, _ := e.Store.DistrictSchools(ctx, du.DistrictID, year)
+	if n := ddoc.Find("#schools tr.school").Length(); n != len(own) {
+		t.Errorf("the reviewer's schools: %d, want %d", n, len(own))
+	}
+	tu, _, _ := e.Store.UserCredentials(ctx, "teacher")
+	tdoc := e.login("teacher").get("/school/assessment").Doc(t)
+	if tdoc.Find("#districts").Length() != 0 || tdoc.Find("#schools tr.school").Length() != 1 ||
+		tdoc.Find("#schools tr.school").AttrOr("data-id", "") != itoa(int(tu.SchoolID)) {
+		t.Error("the teacher's assessment is not their own school's card alone")
+	}
+
+	// Every school's counts equal a recount from the records through other store paths.
+	cat, err := content.Activities()
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := e.Store.SchoolRecords(ctx, year, cat.Ten, store.RecordsFilter{DistrictID: du.DistrictID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	aw, _ := e.Store.SchoolAwareness(ctx, year)
+	missing := 0
+	for _, r := range recs {
+		sc, _ := e.Store.GetSchool(ctx, r.SchoolID, year)
+		classes, _ := e.Store.ListClasses(ctx, r.SchoolID, year, true)
+		acts, _ := e.Store.ListActivities(ctx, r.SchoolID, year)
+		m := portal.BuildMatrix(cat, sc, year, classes, acts)
+		cells, done, registered, base := 0, 0, 0, 0
+		for _, row := range m.Rows {
+			for _, c := range row.Cells {
+				if c.State != portal.CellNotApplicable {
+					cells++
+				}
+				if c.State == portal.CellDone {
+					done++
+				}
+			}
+		}
+		for _, c := range classes {
+			registered += c.Students
+		}
+		for _, a := range acts {
+			if a.Type == "base-visit" {
+				base += a.Students
+			}
+		}
+		var gainN int
+		var gainSum float64
+		for _, c := range classes {
+			gains, _ := e.Store.ClassGains(ctx, c.ID)
+			for _, g := range gains {
+				gainN += g.Students
+				gainSum += float64(g.Students) * (g.Post - g.Pre)
+			}
+		}
+		a := aw[r.SchoolID]
+		if r.CellsApplicable != cells || r.CellsDone != done || r.Registered != registered || r.BaseVisitStudents != base ||
+			r.TestStudents != a.Students || r.VerifiedStudents != a.VerifiedStudents || r.VerifiedAware != a.VerifiedAware ||
+			r.GainStudents != gainN || math.Abs(r.GainSum-gainSum) > 1e-6 {
+			t.Errorf("%s: counts %+v; recount cells %d/%d registered %d base %d awareness %+v gain %d/%.2f",
+				r.School, *r, done, cells, registered, base, a, gainN, gainSum)
+		}
+		for _, n := range r.ClassesMissing {
+			missing += n
+		}
+	}
+	if missing == 0 {
+		t.Log("no class of the district misses an activity")
+	}
+	// The teacher's card says what is still to do, one line per activity some class lacks.
+	for _, r := range recs {
+		if r.SchoolID != tu.SchoolID {
+			continue
+		}
+		want := 0
+		for _, n := range r.ClassesMissing {
+			if n > 0 {
+				want++
+			}
+		}
+		if got := tdoc.Find("#next-steps li.todo").Length(); got != want {
+			t.Errorf("next steps: %d lines, want %d", got, want)
+		}
+	}
+}
