@@ -276,3 +276,39 @@ func TestAssessmentScopesAndRecount(t *testing.T) {
 		}
 	}
 }
+
+// TestTwoReviewersAtOnce: the reviewer recommends from two tabs at the same moment; one
+// step wins, the other is told someone acted first, and the timeline has one entry.
+func TestTwoReviewersAtOnce(t *testing.T) {
+	e := mustEnv(t)
+	ctx := context.Background()
+	du, _, _ := e.Store.UserCredentials(ctx, "district")
+	apps, _ := e.Store.ListApplications(ctx, store.ApplicationFilter{DistrictID: du.DistrictID, Statuses: []portal.AppStatus{portal.AppSubmitted}})
+	if len(apps) == 0 {
+		t.Fatal("no submitted application in the reviewer's district")
+	}
+	path := "/district/creation/applications/" + itoa(int(apps[0].ID))
+	a, b := e.login("district"), e.login("district")
+	v := pageVersion(t, a.get(path).Doc(t))
+	codes := make(chan int, 2)
+	for _, c := range []*client{a, b} {
+		go func() {
+			codes <- c.post(path+"/review", url.Values{"decision": {"recommend"}, "version": {v}, "comment": {"同意"}}).StatusCode
+		}()
+	}
+	got := map[int]int{<-codes: 1}
+	got[<-codes]++
+	if got[http.StatusSeeOther] != 1 || got[http.StatusConflict] != 1 {
+		t.Errorf("statuses %v, want one 303 and one 409", got)
+	}
+	app, _ := e.Store.GetApplication(ctx, apps[0].ID)
+	n := 0
+	for _, ev := range app.Events {
+		if ev.Action == "recommended" {
+			n++
+		}
+	}
+	if app.Status != portal.AppRecommended || n != 1 {
+		t.Errorf("status %s with %d recommendations", app.Status, n)
+	}
+}

@@ -96,7 +96,7 @@ func (s *Store) CreateApplication(ctx context.Context, a portal.Actor, roundID, 
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO demo_answers (application_id, indicator_id)
-			SELECT ?, id FROM demo_indicators WHERE standard_id = ?`, id, stdID); err != nil {
+			SELECT CAST(? AS BIGINT), id FROM demo_indicators WHERE standard_id = ?`, id, stdID); err != nil {
 			return err
 		}
 		return s.creationEvent(ctx, tx, a, id, "created", fmt.Sprintf("%s %s", r.Title, level))
