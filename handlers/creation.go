@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
@@ -113,6 +114,12 @@ func (s *Server) application(r *http.Request) (*portal.Application, *portal.Stan
 // the computed values are worked out afresh from the records.
 func (s *Server) applicationView(r *http.Request, a *portal.Application, std *portal.Standard, form *views.Form) (*views.ApplicationPage, error) {
 	v := &views.ApplicationPage{App: a, Std: std, Role: who(r).role(), Form: form, Now: s.now()}
+	if _, ok := form.Values["since"]; !ok {
+		form.Values["since"] = s.now().In(portal.CST).Format(time.DateOnly)
+	}
+	if _, ok := form.Values["validity_years"]; !ok {
+		form.Values["validity_years"] = strconv.Itoa(std.ValidityYears)
+	}
 	if a.Status.Editable() {
 		live, _, err := s.store.ComputeAnswers(r.Context(), std, a.SchoolID, a.SchoolYear, s.cfg.Content.Activities.Ten)
 		if err != nil {

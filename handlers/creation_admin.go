@@ -197,7 +197,15 @@ func (s *Server) adminRenewal(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) renewalView(r *http.Request, form *views.Form) (*views.RenewalPage, error) {
 	ctx := r.Context()
 	now := s.now()
-	year := portal.SchoolYear(now)
+	// The yearly review looks at the last complete school year unless asked for another.
+	year := portal.SchoolYear(now) - 1
+	if q := r.URL.Query().Get("year"); q != "" {
+		y, err := strconv.Atoi(q)
+		if err != nil || !portal.ValidSchoolYear(y, now) {
+			return nil, errNotFound
+		}
+		year = y
+	}
 	list, err := s.store.ListDemonstrations(ctx, true)
 	if err != nil {
 		return nil, err

@@ -101,11 +101,11 @@ func TestRenewalListsDueAndActs(t *testing.T) {
 	e := mustEnv(t)
 	admin := e.login("admin")
 	doc := admin.get("/admin/creation/renewal").Doc(t)
-	due := doc.Find("table.renewal tr.designation.due")
+	due := doc.Find("ul.renewal li.designation.due")
 	if due.Length() < 2 {
 		t.Fatalf("designations due within 90 days: %d, want at least 2", due.Length())
 	}
-	if n, all := doc.Find("table.renewal tr.designation").Length(), len(apiDemos(t, e)); n != all {
+	if n, all := doc.Find("ul.renewal li.designation").Length(), len(apiDemos(t, e)); n != all {
 		t.Errorf("review rows %d, current designations %d", n, all)
 	}
 	school := due.First().AttrOr("data-school", "")
@@ -118,7 +118,7 @@ func TestRenewalListsDueAndActs(t *testing.T) {
 		t.Error("notice without reason: no message")
 	}
 	wantStatus(t, "notice", admin.post(base+"/notice", url.Values{"reason": {"“十个一”覆盖不足，限期一学期整改"}}), http.StatusSeeOther)
-	if admin.get("/admin/creation/renewal").Doc(t).Find(`tr[data-school="`+school+`"] .badge.warn`).Length() < 2 {
+	if admin.get("/admin/creation/renewal").Doc(t).Find(`li[data-school="`+school+`"] .badge.warn`).Length() < 2 {
 		t.Error("the notice is not shown")
 	}
 	var until string
@@ -161,7 +161,7 @@ func TestRenewalFlagsSchoolBelowPass(t *testing.T) {
 	if err := e.Store.Designate(ctx, portal.SystemActor, &portal.Demonstration{SchoolID: sc.ID, Level: portal.LevelCity, Year: e.Now.Year()}); err != nil {
 		t.Fatal(err)
 	}
-	row := admin.get("/admin/creation/renewal").Doc(t).Find(`tr[data-school="` + itoa(int(sc.ID)) + `"]`)
+	row := admin.get("/admin/creation/renewal").Doc(t).Find(`li[data-school="` + itoa(int(sc.ID)) + `"]`)
 	if row.Length() != 1 || !row.HasClass("below") {
 		t.Errorf("school without records: row %d, flagged %v", row.Length(), row.HasClass("below"))
 	}

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"fmt"
 
 	"github.com/jinducity/portal"
 )
@@ -99,7 +98,7 @@ func (s *Store) CreateApplication(ctx context.Context, a portal.Actor, roundID, 
 			SELECT CAST(? AS BIGINT), id FROM demo_indicators WHERE standard_id = ?`, id, stdID); err != nil {
 			return err
 		}
-		return s.creationEvent(ctx, tx, a, id, "created", fmt.Sprintf("%s %s", r.Title, level))
+		return s.creationEvent(ctx, tx, a, id, "created", r.Title)
 	})
 	return id, err
 }
