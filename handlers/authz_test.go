@@ -173,6 +173,7 @@ var routeRoles = map[string][]string{
 	"POST /district/creation/applications/{app}/review":               {"district"},
 	"GET /admin/creation/":                                            {"admin"},
 	"POST /admin/creation/rounds":                                     {"admin"},
+	"POST /admin/creation/standards":                                  {"admin"},
 	"GET /admin/creation/standards/{std}":                             {"admin"},
 	"POST /admin/creation/standards/{std}":                            {"admin"},
 	"GET /admin/creation/applications/{app}":                          {"admin"},

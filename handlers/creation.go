@@ -42,6 +42,7 @@ func (s *Server) creationRoutes(r chi.Router) {
 		r.Use(s.requireRole(admin))
 		r.Get("/", s.h(s.adminCreation))
 		r.Post("/rounds", s.h(s.adminRoundCreate))
+		r.Post("/standards", s.h(s.adminStandardCreate))
 		r.Get("/standards/{std}", s.h(s.adminStandard))
 		r.Post("/standards/{std}", s.h(s.adminStandardSave))
 		r.Get("/applications/{app}", s.h(s.applicationPage))

@@ -9,6 +9,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
 	"github.com/jinducity/portal"
+	"github.com/jinducity/portal/content"
 	"github.com/jinducity/portal/store"
 	"github.com/jinducity/portal/views"
 )
@@ -55,6 +56,27 @@ func (s *Server) standardParam(r *http.Request) (*portal.Standard, error) {
 		return nil, err
 	}
 	return s.store.GetStandard(r.Context(), id)
+}
+
+// adminStandardCreate starts the standard of a level that has none from the default
+// one, to be edited.
+func (s *Server) adminStandardCreate(w http.ResponseWriter, r *http.Request) error {
+	level := portal.DemoLevel(r.PostFormValue("level"))
+	form := &views.Form{Values: map[string]string{"level": string(level)}}
+	render := func(f *views.Form) templ.Component { return s.adminCreationView(r, f) }
+	if !level.Valid() {
+		return s.formError(w, r, portal.FieldErrors{"level": portal.Msg("ErrChoose")}, form, render)
+	}
+	if _, err := s.store.LatestStandard(r.Context(), level); err == nil {
+		return s.formError(w, r, portal.FieldErrors{"level": portal.Msg("ErrCreationHasStandard")}, form, render)
+	} else if portal.ErrorCode(err) != portal.ENOTFOUND {
+		return err
+	}
+	st := content.DefaultStandard(level, "")
+	if err := s.store.SaveStandard(r.Context(), who(r).actor(), st); err != nil {
+		return err
+	}
+	return s.redirect(w, r, "/admin/creation/standards/"+strconv.FormatInt(st.ID, 10), "CreationStandardSaved")
 }
 
 // adminStandard shows a standard version as an editable form.

@@ -312,3 +312,51 @@ func TestTwoReviewersAtOnce(t *testing.T) {
 		t.Errorf("status %s with %d recommendations", app.Status, n)
 	}
 }
+
+// TestCreationScopeOnWrites: posts on another school's application, a document of it and
+// another district's application are 404 and change nothing; a new standard for a level
+// that has one is refused.
+func TestCreationScopeOnWrites(t *testing.T) {
+	e := mustEnv(t)
+	ctx := context.Background()
+	tu, _, _ := e.Store.UserCredentials(ctx, "teacher")
+	apps, _ := e.Store.ListApplications(ctx, store.ApplicationFilter{SchoolID: tu.SchoolID})
+	app, _ := e.Store.GetApplication(ctx, apps[0].ID)
+	id, v := itoa(int(app.ID)), itoa(app.Version)
+	other := e.login("teacher2")
+	for _, p := range []string{"/save", "/submit", "/documents", "/documents/" + itoa(int(app.Documents[0].ID)) + "/delete"} {
+		if r := other.post("/school/creation/applications/"+id+p, url.Values{"version": {v}}); r.StatusCode != http.StatusNotFound {
+			t.Errorf("another school's teacher posts %s: %d, want 404", p, r.StatusCode)
+		}
+	}
+	if r := other.get("/creation/documents/" + itoa(int(app.Documents[0].ID))); r.StatusCode != http.StatusNotFound {
+		t.Errorf("another school's teacher reads the document: %d", r.StatusCode)
+	}
+	if after, _ := e.Store.GetApplication(ctx, app.ID); after.Version != app.Version || len(after.Documents) != len(app.Documents) {
+		t.Error("refused posts changed the application")
+	}
+	res := e.login("admin").post("/admin/creation/standards", url.Values{"level": {"city"}})
+	wantStatus(t, "second city standard", res, http.StatusUnprocessableEntity)
+	if fieldError(t, res, "level") == "" {
+		t.Error("second city standard: no message")
+	}
+}
+
+// TestCreationCommentsEscaped: a reviewer's comment with markup shows as text on the
+// school's timeline.
+func TestCreationCommentsEscaped(t *testing.T) {
+	e := mustEnv(t)
+	ctx := context.Background()
+	du, _, _ := e.Store.UserCredentials(ctx, "district")
+	apps, _ := e.Store.ListApplications(ctx, store.ApplicationFilter{DistrictID: du.DistrictID, Statuses: []portal.AppStatus{portal.AppSubmitted}})
+	path := "/district/creation/applications/" + itoa(int(apps[0].ID))
+	c := e.login("district")
+	v := pageVersion(t, c.get(path).Doc(t))
+	evil := `<script>alert(1)</script>`
+	wantStatus(t, "return", c.post(path+"/review", url.Values{"decision": {"return"}, "version": {v}, "comment": {evil}}), http.StatusSeeOther)
+	res := e.login("admin").get("/admin/creation/applications/" + itoa(int(apps[0].ID)))
+	doc := res.Doc(t)
+	if doc.Find("#timeline script").Length() != 0 || !strings.Contains(doc.Find("#timeline .comment").Text(), evil) {
+		t.Errorf("comment not shown as text: %q", doc.Find("#timeline").Text())
+	}
+}
