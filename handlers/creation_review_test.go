@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/jinducity/portal"
@@ -358,5 +359,95 @@ func TestCreationCommentsEscaped(t *testing.T) {
 	doc := res.Doc(t)
 	if doc.Find("#timeline script").Length() != 0 || !strings.Contains(doc.Find("#timeline .comment").Text(), evil) {
 		t.Errorf("comment not shown as text: %q", doc.Find("#timeline").Text())
+	}
+}
+
+// TestSubmitAfterRoundClosed: a complete draft cannot go in once its round has closed.
+func TestSubmitAfterRoundClosed(t *testing.T) {
+	e := mustEnv(t)
+	ctx := context.Background()
+	tu, _, _ := e.Store.UserCredentials(ctx, "teacher")
+	apps, _ := e.Store.ListApplications(ctx, store.ApplicationFilter{SchoolID: tu.SchoolID})
+	app, _ := e.Store.GetApplication(ctx, apps[0].ID)
+	std, _ := e.Store.GetStandard(ctx, app.StandardID)
+	in := store.SelfScores{Scores: map[int64]*float64{}, Notes: map[int64]string{}}
+	for _, i := range std.Indicators {
+		if i.Evidence != portal.EvidenceComputed {
+			v := i.MaxScore
+			in.Scores[i.ID] = &v
+		}
+	}
+	actor := portal.Actor{UserID: tu.ID, Label: "teacher"}
+	if err := e.Store.SaveDraft(ctx, actor, app.ID, tu.SchoolID, app.Version, in); err != nil {
+		t.Fatal(err)
+	}
+	ver := app.Version + 1
+	for _, i := range std.Indicators {
+		if i.Evidence == portal.EvidenceDocument && len(app.DocumentsOf(i.ID)) == 0 {
+			if err := e.Store.AddDocument(ctx, actor, tu.SchoolID, ver, &portal.Document{ApplicationID: app.ID, IndicatorID: i.ID,
+				Kind: portal.FilePDF, Name: "x.pdf", Size: 10}); err != nil {
+				t.Fatal(err)
+			}
+			ver++
+		}
+	}
+	e.advance(60 * 24 * time.Hour)
+	res := e.login("teacher").post("/school/creation/applications/"+itoa(int(app.ID))+"/submit", url.Values{"version": {itoa(ver)}})
+	wantStatus(t, "submit after the round", res, http.StatusUnprocessableEntity)
+	if res.Doc(t).Find(".form-error").Length() == 0 {
+		t.Error("no message")
+	}
+	if st := appStatusOf(t, e, itoa(int(app.ID))); st != portal.AppDraft {
+		t.Errorf("status %s, want draft", st)
+	}
+}
+
+// TestHigherLevelMovesUpOnlyWhenGranted: a city-level school applying for the provincial
+// level keeps its city title until the city grants the provincial one.
+func TestHigherLevelMovesUpOnlyWhenGranted(t *testing.T) {
+	e := mustEnv(t)
+	ctx := context.Background()
+	apps, _ := e.Store.ListApplications(ctx, store.ApplicationFilter{Statuses: []portal.AppStatus{portal.AppRecommended}})
+	var app *portal.Application
+	for i := range apps {
+		if apps[i].Level == portal.LevelProvincial {
+			app = &apps[i]
+		}
+	}
+	if app == nil {
+		t.Fatal("the demo has no recommended provincial application")
+	}
+	levelOf := func() string {
+		for _, d := range apiDemos(t, e) {
+			if d.SchoolID == app.SchoolID {
+				return d.Level
+			}
+		}
+		return ""
+	}
+	if l := levelOf(); l != "city" {
+		t.Fatalf("before the decision the school is %q, want city", l)
+	}
+	admin := e.login("admin")
+	path := "/admin/creation/applications/" + itoa(int(app.ID))
+	doc := admin.get(path).Doc(t)
+	scores := url.Values{"version": {pageVersion(t, doc)}}
+	doc.Find("#indicators input[name^=city_]").Each(func(_ int, in *goquery.Selection) {
+		scores.Set(in.AttrOr("name", ""), in.AttrOr("max", ""))
+	})
+	wantStatus(t, "scores", admin.post(path+"/scores", scores), http.StatusSeeOther)
+	if l := levelOf(); l != "city" {
+		t.Fatalf("scored but not granted: %q, want city", l)
+	}
+	doc = admin.get(path).Doc(t)
+	wantStatus(t, "designate", admin.post(path+"/designate", url.Values{"version": {pageVersion(t, doc)},
+		"since": {e.Now.Format("2006-01-02")}, "validity_years": {"3"}}), http.StatusSeeOther)
+	if l := levelOf(); l != "provincial" {
+		t.Fatalf("granted: %q, want provincial", l)
+	}
+	hist, _ := e.Store.SchoolDemonstrations(ctx, app.SchoolID)
+	if len(hist) < 2 || hist[0].Level != portal.LevelProvincial || hist[0].ApplicationID != app.ID ||
+		hist[1].Level != portal.LevelCity || hist[1].Status != portal.DemoRevoked {
+		t.Errorf("history: %+v", hist)
 	}
 }

@@ -283,6 +283,19 @@ func (s *Store) Submit(ctx context.Context, a portal.Actor, id, schoolID int64, 
 		if f := app.Incomplete(std); len(f) > 0 {
 			return f
 		}
+		// A draft goes in while its round is open; one the district returned may come
+		// back after the round closed.
+		var status string
+		var r portal.Round
+		var o, c sql.NullString
+		if err := tx.QueryRowContext(ctx, `SELECT a.status, r.opens_on, r.closes_on FROM demo_applications a
+			JOIN demo_rounds r ON r.id = a.round_id WHERE a.id = ?`, id).Scan(&status, &o, &c); err != nil {
+			return err
+		}
+		r.OpensOn, r.ClosesOn = parseDate(o), parseDate(c)
+		if status == string(portal.AppDraft) && !r.OpenAt(s.now()) {
+			return portal.Errorf(portal.EINVALID, "ErrCreationRoundClosed")
+		}
 		now := s.now().UTC()
 		if err := s.step(ctx, tx, id, version, []portal.AppStatus{portal.AppDraft, portal.AppReturned}, `, status = 'submitted', submitted_at = ?`, now); err != nil {
 			return err
@@ -407,7 +420,7 @@ func (s *Store) DesignateApplication(ctx context.Context, a portal.Actor, id int
 			return portal.Errorf(portal.ECONFLICT, "ErrCreationNotHigher")
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE demonstrations SET status = 'revoked', revoked_at = ?, reason = ?
-			WHERE school_id = ? AND status = 'active'`, now, "superseded", app.SchoolID); err != nil {
+			WHERE school_id = ? AND status = 'active'`, now, "", app.SchoolID); err != nil {
 			return err
 		}
 		until := portal.ValidUntil(d.Since, d.ValidityYears)
