@@ -11,7 +11,8 @@ type AssessmentPart struct {
 }
 
 // AssessmentParts are the assessment's default metrics and weights (100 in all for a
-// district; a school has no demonstration-schools part).
+// district; a school has no demonstration-schools part). The city can change weights and
+// targets; a weight of 0 leaves a part out.
 var AssessmentParts = []AssessmentPart{
 	{MetricTenOnes, 25, 1}, {MetricRegistration, 15, 1}, {MetricAwareness, 20, 1}, {MetricGain, 10, 15},
 	{MetricVolunteers, 10, 20}, {MetricBaseVisits, 10, 0.5}, {MetricDemoSchools, 10, 10},
@@ -42,11 +43,30 @@ func demoPer100(designated, schools int) Value {
 	return v
 }
 
+// ValidateParts checks the city's weights and targets.
+func ValidateParts(parts []AssessmentPart) FieldErrors {
+	f := FieldErrors{}
+	var sum float64
+	for _, p := range parts {
+		if p.Weight < 0 || p.Weight > 100 || math.IsNaN(p.Weight) {
+			f.Add("weight_"+string(p.Metric), Msg("ErrCreationScoreRange", "Max", 100))
+		}
+		if p.Target <= 0 || p.Metric.Rate() && p.Target > 1 || math.IsNaN(p.Target) {
+			f.AddID("target_"+string(p.Metric), "ErrCreationTarget")
+		}
+		sum += p.Weight
+	}
+	if sum <= 0 {
+		f.AddID("weights", "ErrAssessmentNoWeight")
+	}
+	return f
+}
+
 // Score works out a card's parts and score from its records.
-func (c *Scorecard) score(district bool) {
+func (c *Scorecard) score(parts []AssessmentPart, district bool) {
 	c.Values, c.Points = map[Metric]Value{}, map[Metric]float64{}
 	var got, weights float64
-	for _, p := range AssessmentParts {
+	for _, p := range parts {
 		var v Value
 		switch {
 		case p.Metric == MetricDemoSchools && !district:
@@ -60,7 +80,7 @@ func (c *Scorecard) score(district bool) {
 			v = c.Records.Value(p.Metric)
 		}
 		c.Values[p.Metric] = v
-		if !v.OK {
+		if !v.OK || p.Weight == 0 {
 			continue
 		}
 		pts := round1(p.Weight * math.Min(1, math.Max(0, v.V)/p.Target))
@@ -74,14 +94,14 @@ func (c *Scorecard) score(district bool) {
 }
 
 // SchoolCards scores each school's records.
-func SchoolCards(recs []*SchoolRecords) []*Scorecard {
+func SchoolCards(parts []AssessmentPart, recs []*SchoolRecords) []*Scorecard {
 	out := make([]*Scorecard, 0, len(recs))
 	for _, r := range recs {
 		c := &Scorecard{ID: r.SchoolID, Name: r.School, District: r.District, Records: r, Schools: 1}
 		if r.Designated != "" {
 			c.Designated = 1
 		}
-		c.score(false)
+		c.score(parts, false)
 		out = append(out, c)
 	}
 	return out
@@ -89,7 +109,7 @@ func SchoolCards(recs []*SchoolRecords) []*Scorecard {
 
 // DistrictCards sums the schools' records by district and scores each district, ranked
 // by score (ties by name).
-func DistrictCards(recs []*SchoolRecords) []*Scorecard {
+func DistrictCards(parts []AssessmentPart, recs []*SchoolRecords) []*Scorecard {
 	by := map[int64]*Scorecard{}
 	var out []*Scorecard
 	for _, r := range recs {
@@ -118,7 +138,7 @@ func DistrictCards(recs []*SchoolRecords) []*Scorecard {
 		t.BaseVisitStudents += r.BaseVisitStudents
 	}
 	for _, c := range out {
-		c.score(true)
+		c.score(parts, true)
 	}
 	rank(out)
 	return out

@@ -2,6 +2,10 @@ package handlers
 
 import (
 	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/a-h/templ"
 
 	"github.com/jinducity/portal"
 	"github.com/jinducity/portal/store"
@@ -34,11 +38,16 @@ func (s *Server) assessment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := &views.AssessmentPage{Year: year, Role: who(r).role(), Current: portal.SchoolYear(s.now()), Catalogue: s.cfg.Content.Activities}
+	parts, err := s.store.AssessmentParts(ctx)
+	if err != nil {
+		return err
+	}
+	v := &views.AssessmentPage{Year: year, Role: who(r).role(), Current: portal.SchoolYear(s.now()), Catalogue: s.cfg.Content.Activities,
+		Parts: parts}
 	if u.Role != portal.RoleTeacher {
-		v.Districts = portal.DistrictCards(recs)
+		v.Districts = portal.DistrictCards(parts, recs)
 		before := map[int64]float64{}
-		for _, c := range portal.DistrictCards(prev) {
+		for _, c := range portal.DistrictCards(parts, prev) {
 			before[c.ID] = c.Score
 		}
 		for _, c := range v.Districts {
@@ -47,10 +56,10 @@ func (s *Server) assessment(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	v.Schools = portal.SchoolCards(recs)
+	v.Schools = portal.SchoolCards(parts, recs)
 	portal.RankSchools(v.Schools)
 	before := map[int64]float64{}
-	for _, c := range portal.SchoolCards(prev) {
+	for _, c := range portal.SchoolCards(parts, prev) {
 		before[c.ID] = c.Score
 	}
 	v.Links = map[int64]map[portal.Metric]string{}
@@ -61,4 +70,47 @@ func (s *Server) assessment(w http.ResponseWriter, r *http.Request) error {
 		v.Links[c.ID] = metricLinks(v.Role, c.ID, year)
 	}
 	return s.page(w, r, v)
+}
+
+// assessmentWeights is the city's form of the assessment's weights and targets.
+func (s *Server) assessmentWeights(w http.ResponseWriter, r *http.Request) error {
+	parts, err := s.store.AssessmentParts(r.Context())
+	if err != nil {
+		return err
+	}
+	return s.page(w, r, views.AssessmentWeights(views.PartsForm(parts)))
+}
+
+// assessmentWeightsSave saves them; every metric is on the form, a weight of 0 leaves it out.
+func (s *Server) assessmentWeightsSave(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return errBadRequest
+	}
+	form := &views.Form{Values: formValues(r)}
+	f := portal.FieldErrors{}
+	var parts []portal.AssessmentPart
+	for _, d := range portal.AssessmentParts {
+		p := portal.AssessmentPart{Metric: d.Metric}
+		for _, x := range []struct {
+			name string
+			dst  *float64
+		}{{"weight_", &p.Weight}, {"target_", &p.Target}} {
+			v, err := strconv.ParseFloat(strings.TrimSpace(r.PostFormValue(x.name+string(d.Metric))), 64)
+			if err != nil {
+				f.AddID(x.name+string(d.Metric), "ErrCreationNumber")
+			}
+			*x.dst = v
+		}
+		parts = append(parts, p)
+	}
+	var err error
+	if len(f) > 0 {
+		err = f
+	} else {
+		err = s.store.SaveAssessmentParts(r.Context(), who(r).actor(), parts)
+	}
+	if err != nil {
+		return s.formError(w, r, err, form, func(f *views.Form) templ.Component { return views.AssessmentWeights(f) })
+	}
+	return s.redirect(w, r, "/admin/assessment", "AssessmentWeightsSaved")
 }

@@ -184,6 +184,8 @@ var routeRoles = map[string][]string{
 	"POST /admin/creation/designations/{desig}/{action}":              {"admin"},
 	"GET /creation/documents/{doc}":                                   {"teacher", "district", "admin"},
 	"GET /admin/assessment":                                           {"admin"},
+	"GET /admin/assessment/weights":                                   {"admin"},
+	"POST /admin/assessment/weights":                                  {"admin"},
 	"GET /district/assessment":                                        {"district"},
 	"GET /school/assessment":                                          {"teacher"},
 	"GET /api/v1/demonstration-schools":                               {public},

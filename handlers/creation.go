@@ -54,6 +54,8 @@ func (s *Server) creationRoutes(r chi.Router) {
 	})
 	r.With(s.requireRole(teacher, district, admin)).Get("/creation/documents/{doc}", s.h(s.creationDocument))
 	r.With(s.requireRole(admin)).Get("/admin/assessment", s.h(s.assessment))
+	r.With(s.requireRole(admin)).Get("/admin/assessment/weights", s.h(s.assessmentWeights))
+	r.With(s.requireRole(admin)).Post("/admin/assessment/weights", s.h(s.assessmentWeightsSave))
 	r.With(s.requireRole(district)).Get("/district/assessment", s.h(s.assessment))
 	r.With(s.requireRole(teacher)).Get("/school/assessment", s.h(s.assessment))
 	r.Get("/api/v1/demonstration-schools", s.h(s.apiDemonstrationSchools))

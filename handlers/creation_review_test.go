@@ -451,3 +451,42 @@ func TestHigherLevelMovesUpOnlyWhenGranted(t *testing.T) {
 		t.Errorf("history: %+v", hist)
 	}
 }
+
+// TestAssessmentWeights: the city's weights and targets change every card; bad ones are
+// refused next to their field.
+func TestAssessmentWeights(t *testing.T) {
+	e := mustEnv(t)
+	admin := e.login("admin")
+	form := url.Values{}
+	for _, p := range portal.AssessmentParts {
+		form.Set("weight_"+string(p.Metric), "0")
+		form.Set("target_"+string(p.Metric), strconv.FormatFloat(p.Target, 'f', -1, 64))
+	}
+	res := admin.post("/admin/assessment/weights", form)
+	wantStatus(t, "all zero", res, http.StatusUnprocessableEntity)
+	if fieldError(t, res, "weights") == "" {
+		t.Error("all zero: no message")
+	}
+	form.Set("weight_ten_ones_classes", "100")
+	form.Set("target_ten_ones_classes", "2")
+	res = admin.post("/admin/assessment/weights", form)
+	wantStatus(t, "rate target above 1", res, http.StatusUnprocessableEntity)
+	if fieldError(t, res, "target_ten_ones_classes") == "" || inputValue(t, res, "target_ten_ones_classes") != "2" {
+		t.Error("rate target above 1: no message or input lost")
+	}
+	form.Set("target_ten_ones_classes", "0.5")
+	wantStatus(t, "save", admin.post("/admin/assessment/weights", form), http.StatusSeeOther)
+	ctx := context.Background()
+	cat, _ := content.Activities()
+	tu, _, _ := e.Store.UserCredentials(ctx, "teacher")
+	recs, _ := e.Store.SchoolRecords(ctx, portal.SchoolYear(e.Now), cat.Ten, store.RecordsFilter{SchoolID: tu.SchoolID})
+	v := recs[0].Value(portal.MetricTenOnes)
+	want := math.Round(math.Min(1, v.V/0.5)*1000) / 10
+	doc := e.login("teacher").get("/school/assessment").Doc(t)
+	if got := doc.Find("#schools tr.school td.score").Text(); got != strconv.FormatFloat(want, 'f', -1, 64) {
+		t.Errorf("score with 十个一 alone = %s, want %v (coverage %v)", got, want, v.V)
+	}
+	if n := doc.Find("#schools thead th.num").Length(); n != 3+len(portal.AssessmentParts)-1 {
+		t.Errorf("columns: %d", n)
+	}
+}

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jinducity/portal"
@@ -28,7 +30,18 @@ func (f RecordsFilter) where(alias string) (string, []any) {
 // their classes (ten lists the catalogue's ten, for which classes each applies), students
 // registered, knowledge tests, pre/post gains, volunteer hours and base visits. Schools
 // come by district and name.
+//
+// The city's and a district's counts are computed once per committed write (as the city's
+// figures are) and shared: callers must not change them.
 func (s *Store) SchoolRecords(ctx context.Context, year int, ten []portal.ActivityType, f RecordsFilter) ([]*portal.SchoolRecords, error) {
+	if f.SchoolID > 0 {
+		return s.schoolRecords(ctx, year, ten, f)
+	}
+	return memo(&s.figs, fmt.Sprint("school-records/", year, "/", f.DistrictID, "/", dateString(s.now()), "/", len(ten)),
+		func() ([]*portal.SchoolRecords, error) { return s.schoolRecords(ctx, year, ten, f) })
+}
+
+func (s *Store) schoolRecords(ctx context.Context, year int, ten []portal.ActivityType, f RecordsFilter) ([]*portal.SchoolRecords, error) {
 	cond, args := f.where("sc")
 	today := dateString(s.now())
 	rows, err := s.read.QueryContext(ctx, `SELECT sc.id, sc.district_id, sc.name, d.name, sc.stage, sc.enrolment, sc.has_graduating,
@@ -277,4 +290,43 @@ func ComputedOf(v portal.Value) Computed {
 		c.Value = &x
 	}
 	return c
+}
+
+// AssessmentParts returns the assessment's parts as the city configured them, or the
+// defaults.
+func (s *Store) AssessmentParts(ctx context.Context) ([]portal.AssessmentPart, error) {
+	var out []portal.AssessmentPart
+	err := s.each(ctx, `SELECT metric, weight, target FROM assessment_parts ORDER BY position`, nil, func(scan func(...any) error) error {
+		var p portal.AssessmentPart
+		if err := scan(&p.Metric, &p.Weight, &p.Target); err != nil {
+			return err
+		}
+		out = append(out, p)
+		return nil
+	})
+	if len(out) == 0 {
+		out = append(out, portal.AssessmentParts...)
+	}
+	return out, err
+}
+
+// SaveAssessmentParts replaces the assessment's weights and targets.
+func (s *Store) SaveAssessmentParts(ctx context.Context, a portal.Actor, parts []portal.AssessmentPart) error {
+	if f := portal.ValidateParts(parts); len(f) > 0 {
+		return f
+	}
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM assessment_parts`); err != nil {
+			return err
+		}
+		detail := ""
+		for i, p := range parts {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO assessment_parts (metric, position, weight, target) VALUES (?, ?, ?, ?)`,
+				string(p.Metric), i+1, p.Weight, p.Target); err != nil {
+				return err
+			}
+			detail += fmt.Sprintf("%s=%g/%g ", p.Metric, p.Weight, p.Target)
+		}
+		return s.audit(ctx, tx, a, "assessment.parts", "assessment", 0, strings.TrimSpace(detail))
+	})
 }

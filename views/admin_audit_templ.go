@@ -29,7 +29,7 @@ var auditActions = map[string]bool{
 	"creation.standard":   true, "creation.round": true, "creation.created": true, "creation.draft": true,
 	"creation.document": true, "creation.document.remove": true, "creation.submitted": true, "creation.returned": true,
 	"creation.recommended": true, "creation.scored": true, "creation.designated": true, "creation.declined": true,
-	"demonstration.renew": true, "demonstration.notice": true,
+	"demonstration.renew": true, "demonstration.notice": true, "assessment.parts": true,
 }
 
 // AuditActionName translates an audit action; actions without a name show as logged.

@@ -129,6 +129,21 @@ type AssessmentPage struct {
 	Schools       []*portal.Scorecard
 	Links         map[int64]map[portal.Metric]string
 	Catalogue     *portal.ActivityCatalogue
+	Parts         []portal.AssessmentPart
+}
+
+// PartsForm fills the weights form with the parts' values.
+func PartsForm(parts []portal.AssessmentPart) *Form {
+	v := map[string]string{}
+	for _, p := range parts {
+		v["weight_"+string(p.Metric)], v["target_"+string(p.Metric)] = Num(p.Weight), strconv.FormatFloat(p.Target, 'f', -1, 64)
+	}
+	for _, p := range portal.AssessmentParts {
+		if _, ok := v["weight_"+string(p.Metric)]; !ok {
+			v["weight_"+string(p.Metric)], v["target_"+string(p.Metric)] = "0", strconv.FormatFloat(p.Target, 'f', -1, 64)
+		}
+	}
+	return &Form{Values: v}
 }
 
 // Render renders the page.

@@ -104,3 +104,12 @@ ALTER TABLE demonstrations ADD COLUMN reason TEXT NOT NULL DEFAULT '';
 -- Designations typed in before the cycle: from 1 September of their year, for three years.
 UPDATE demonstrations SET since = CAST(year AS TEXT) || '-09-01', valid_until = CAST(year + 3 AS TEXT) || '-08-31';
 CREATE INDEX demonstrations_valid ON demonstrations (status, valid_until);
+
+-- The assessment's (考评) parts as the city configured them; none: the defaults
+-- (portal.AssessmentParts).
+CREATE TABLE assessment_parts (
+    metric   TEXT PRIMARY KEY,
+    position INTEGER NOT NULL,
+    weight   REAL NOT NULL CHECK (weight >= 0),
+    target   REAL NOT NULL CHECK (target > 0)
+);
