@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -50,10 +51,12 @@ func (s *Server) assessment(w http.ResponseWriter, r *http.Request) error {
 		for _, c := range portal.DistrictCards(parts, prev) {
 			before[c.ID] = c.Score
 		}
+		v.DistrictLinks = map[int64]map[portal.Metric]string{}
 		for _, c := range v.Districts {
 			if p, ok := before[c.ID]; ok {
 				c.Previous = &p
 			}
+			v.DistrictLinks[c.ID] = districtLinks(v.Role, c.ID, year)
 		}
 	}
 	v.Schools = portal.SchoolCards(parts, recs)
@@ -113,4 +116,20 @@ func (s *Server) assessmentWeightsSave(w http.ResponseWriter, r *http.Request) e
 		return s.formError(w, r, err, form, func(f *views.Form) templ.Component { return views.AssessmentWeights(f) })
 	}
 	return s.redirect(w, r, "/admin/assessment", "AssessmentWeightsSaved")
+}
+
+// districtLinks are where a district's figures come from, for the city or its reviewer.
+func districtLinks(role string, districtID int64, year int) map[portal.Metric]string {
+	activities := fmt.Sprintf("/admin/activities?district=%d&year=%d", districtID, year)
+	schools := fmt.Sprintf("/admin/schools?district=%d", districtID)
+	quizzes, volunteers := "/admin/quizzes", "/city/volunteers/"
+	if role == string(portal.RoleDistrict) {
+		activities, schools = fmt.Sprintf("/district/activities?year=%d", year), "/district/"
+		quizzes, volunteers = "/district/quizzes", "/opportunities"
+	}
+	return map[portal.Metric]string{
+		portal.MetricTenOnes: activities, portal.MetricBaseVisits: activities, portal.MetricRegistration: schools,
+		portal.MetricQuizTakers: quizzes, portal.MetricAwareness: quizzes, portal.MetricGain: quizzes,
+		portal.MetricVolunteers: volunteers, portal.MetricDemoSchools: "/demonstration-schools",
+	}
 }

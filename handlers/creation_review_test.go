@@ -490,3 +490,27 @@ func TestAssessmentWeights(t *testing.T) {
 		t.Errorf("columns: %d", n)
 	}
 }
+
+// TestAssessmentFiguresLink: every figure with a value links to a page its viewer may open.
+func TestAssessmentFiguresLink(t *testing.T) {
+	e := mustEnv(t)
+	for _, c := range []struct{ user, path string }{{"admin", "/admin/assessment"}, {"district", "/district/assessment"}, {"teacher", "/school/assessment"}} {
+		cl := e.login(c.user)
+		doc := cl.get(c.path).Doc(t)
+		seen := map[string]bool{}
+		links := doc.Find("table.scorecard td[data-metric] a")
+		if links.Length() == 0 {
+			t.Errorf("%s: no figure links", c.user)
+		}
+		links.Each(func(_ int, a *goquery.Selection) {
+			href := a.AttrOr("href", "")
+			if seen[href] {
+				return
+			}
+			seen[href] = true
+			if res := cl.get(href); res.StatusCode != http.StatusOK {
+				t.Errorf("%s: %s answers %d", c.user, href, res.StatusCode)
+			}
+		})
+	}
+}

@@ -128,6 +128,7 @@ type AssessmentPage struct {
 	Districts     []*portal.Scorecard
 	Schools       []*portal.Scorecard
 	Links         map[int64]map[portal.Metric]string
+	DistrictLinks map[int64]map[portal.Metric]string
 	Catalogue     *portal.ActivityCatalogue
 	Parts         []portal.AssessmentPart
 }

@@ -3584,7 +3584,7 @@ func assessmentPage(p *AssessmentPage) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					for _, part := range p.Parts {
-						templ_7745c5c3_Err = figureCell(c, part.Metric, "").Render(ctx, templ_7745c5c3_Buffer)
+						templ_7745c5c3_Err = figureCell(c, part.Metric, p.DistrictLinks[c.ID][part.Metric]).Render(ctx, templ_7745c5c3_Buffer)
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
