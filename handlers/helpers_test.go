@@ -66,6 +66,12 @@ func mustEnv(t *testing.T, opts ...func(*handlers.Config)) *testEnv {
 	st, h := mustPortal(t, clk.now, logs, opts...)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
+	t.Cleanup(func() {
+		// A failing test shows what the server logged: its internal errors say why.
+		if t.Failed() && logs.Len() > 0 {
+			t.Logf("server log:\n%s", logs.String())
+		}
+	})
 	return &testEnv{t: t, Store: st, Srv: srv, Handler: h, Now: testNow, Log: logs, clock: clk}
 }
 
