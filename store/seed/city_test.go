@@ -132,7 +132,7 @@ func TestCityInvariants(t *testing.T) {
 			WHERE a.class_id <> t.class_id OR a.school_year <> c.school_year OR a.class_id IS NULL AND a.band <>
 			CASE WHEN c.grade <= 6 THEN 'primary' WHEN c.grade <= 9 THEN 'junior' ELSE 'senior' END`},
 		{"attempts scored over their items", `SELECT COUNT(*) FROM quiz_attempts
-			WHERE score < 0 OR score > max_score OR max_score <> json_array_length(`+jsonText+`)`},
+			WHERE score < 0 OR score > max_score OR max_score <> json_array_length(` + jsonText + `)`},
 		{"attempts out of time", `SELECT COUNT(*) FROM quiz_attempts t JOIN quiz_assignments a ON a.id = t.assignment_id
 			WHERE NOT (t.started_at < t.submitted_at AND t.submitted_at <= t.deadline) OR t.submitted_at > '` + now + `'
 			OR t.started_at < a.opens_at OR t.started_at >= a.closes_at`},
