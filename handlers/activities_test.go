@@ -104,7 +104,7 @@ func uploadedFiles(t *testing.T, dir string) []string {
 // activityEnv is a demo portal whose upload folder the test knows.
 func activityEnv(t *testing.T) (*testEnv, string) {
 	dir := filepath.Join(t.TempDir(), "evidence")
-	e := mustEnv(t, func(c *handlers.Config) { c.UploadDir = dir })
+	e := mustEnv(t, func(c *handlers.Config) { c.UploadDir, c.Files = dir, nil })
 	return e, dir
 }
 

@@ -103,6 +103,10 @@ func mustPortal(tb testing.TB, clk func() time.Time, logs io.Writer, opts ...fun
 		SessionKeys: [][]byte{[]byte("0123456789abcdef0123456789abcdef"), nil},
 		UploadDir:   filepath.Join(tb.TempDir(), "uploads"),
 	}
+	if st.Postgres() {
+		// Servers on PostgreSQL share the database, not a folder.
+		cfg.Files = st.Files()
+	}
 	for _, o := range opts {
 		o(&cfg)
 	}
