@@ -43,6 +43,13 @@ var afterMigration = map[int]func(ctx context.Context, tx *Tx) error{
 }
 
 func rebuildAggregates(ctx context.Context, tx *Tx) error {
+	if tx.engine == postgresEngine {
+		// After a bulk load the planner still thinks the tables empty and would join the
+		// attempts with themselves row by row (16 s instead of 0.3 s for 14,000).
+		if _, err := tx.ExecContext(ctx, `ANALYZE quiz_attempts; ANALYZE activities`); err != nil {
+			return err
+		}
+	}
 	_, err := tx.ExecContext(ctx, rebuildSQL)
 	return err
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 
 	"github.com/jinducity/portal/handlers"
 	"github.com/jinducity/portal/store"
@@ -91,7 +92,7 @@ func pgDump(ctx context.Context, dsn, out string) error {
 // fileStorage chooses where uploaded files go: the -uploads folder when given; else the
 // database itself on PostgreSQL, which every server reaches; else the folder beside the
 // SQLite file (nil: the handlers open it).
-func fileStorage(c serveConfig, st *store.Store, getenv func(string) string) (handlers.Files, error) {
+func fileStorage(c serveConfig, st *store.Store) (handlers.Files, error) {
 	if c.uploads != "" || !st.Postgres() {
 		return nil, nil
 	}
@@ -182,6 +183,20 @@ func copyUploads(dir string, files *store.Files) (int, error) {
 			return n, err
 		}
 		n++
+	}
+	return n, nil
+}
+
+// poolSize reads PORTAL_DB_POOL, the most connections one server opens to PostgreSQL
+// (0: the store's default, four per CPU and at least 8).
+func poolSize(getenv func(string) string) (int, error) {
+	v := getenv("PORTAL_DB_POOL")
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 1000 {
+		return 0, fmt.Errorf("PORTAL_DB_POOL=%q: want a number of connections, such as 16", v)
 	}
 	return n, nil
 }

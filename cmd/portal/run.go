@@ -122,7 +122,11 @@ func serveWith(ctx context.Context, c serveConfig, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, c.db, store.Options{})
+	pool, err := poolSize(getenv)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, c.db, store.Options{PoolSize: pool})
 	if err != nil {
 		return err
 	}
@@ -153,7 +157,7 @@ func serveWith(ctx context.Context, c serveConfig, getenv func(string) string, s
 		return err
 	}
 	handlers.TuneMemory(getenv)
-	files, err := fileStorage(c, st, getenv)
+	files, err := fileStorage(c, st)
 	if err != nil {
 		return err
 	}
