@@ -336,13 +336,13 @@ func (s *Server) applicationUpload(w http.ResponseWriter, r *http.Request) error
 		}
 		return s.applicationError(w, r, portal.FieldErrors{"file": portal.Msg(msg)}, nil)
 	}
-	name, err := s.evidence.dir.Save(stored, ext)
+	name, err := s.evidence.files.Save(stored, ext)
 	if err != nil {
 		return err
 	}
 	doc.Name, doc.Size = name, int64(len(stored))
 	if err := s.store.AddDocument(r.Context(), who(r).actor(), who(r).User.SchoolID, version(r), doc); err != nil {
-		if rerr := s.evidence.dir.Remove(name); rerr != nil {
+		if rerr := s.evidence.files.Remove(name); rerr != nil {
 			s.log.Error("remove document of a failed upload", "err", rerr)
 		}
 		return s.applicationError(w, r, err, nil)
@@ -366,7 +366,7 @@ func (s *Server) applicationRemoveDocument(w http.ResponseWriter, r *http.Reques
 		}
 		return s.applicationError(w, r, err, nil)
 	}
-	if err := s.evidence.dir.Remove(name); err != nil {
+	if err := s.evidence.files.Remove(name); err != nil {
 		s.log.Error("remove document", "err", err)
 	}
 	return s.redirect(w, r, "/school/creation/applications/"+strconv.FormatInt(a.ID, 10), "CreationRemoved")
@@ -385,7 +385,7 @@ func (s *Server) creationDocument(w http.ResponseWriter, r *http.Request) error 
 	if !canSeeSchool(who(r), d.SchoolID, d.DistrictID) {
 		return errNotFound
 	}
-	data, err := s.evidence.dir.Read(d.Name)
+	data, err := s.evidence.read(d.Name)
 	if err != nil {
 		s.log.Error("read document", "document", d.ID, "err", err)
 		return errNotFound

@@ -42,12 +42,11 @@ func (s *Store) JoinClass(ctx context.Context, j portal.StudentJoin) (st *portal
 		case err == nil:
 			return portal.FieldErrors{"number": portal.Msg("ErrNumberTaken")}
 		case err == sql.ErrNoRows:
-			res, err := tx.ExecContext(ctx, `INSERT INTO students (class_id, name, number, created_at) VALUES (?, ?, ?, ?)`,
+			id, err = insertID(ctx, tx, `INSERT INTO students (class_id, name, number, created_at) VALUES (?, ?, ?, ?)`,
 				classID, j.Name, j.Number, s.now().UTC())
 			if err != nil {
 				return err
 			}
-			id, _ = res.LastInsertId()
 			created = true
 			if err := addStudentCount(ctx, tx, classID, 1); err != nil {
 				return err
