@@ -366,8 +366,11 @@ func (s *Server) applicationRemoveDocument(w http.ResponseWriter, r *http.Reques
 		}
 		return s.applicationError(w, r, err, nil)
 	}
-	if err := s.evidence.files.Remove(name); err != nil {
-		s.log.Error("remove document", "err", err)
+	// The demo's documents are its shared built-in illustrations: nothing to remove.
+	if _, demo := uploads.Demo(name); !demo {
+		if err := s.evidence.files.Remove(name); err != nil {
+			s.log.Error("remove document", "err", err)
+		}
 	}
 	return s.redirect(w, r, "/school/creation/applications/"+strconv.FormatInt(a.ID, 10), "CreationRemoved")
 }

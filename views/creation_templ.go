@@ -1939,7 +1939,7 @@ func indicatorCard(p *ApplicationPage, i portal.Indicator) templ.Component {
 			}
 			if p.Role == "teacher" && p.App.Status.Editable() {
 				templ_7745c5c3_Err = Input(scoreForm(p, "score_", i.ID, x.SelfScore), "score_"+Itoa(i.ID), T(ctx, "CreationSelfScore"), "number",
-					templ.Attributes{"min": "0", "max": Num(i.MaxScore), "step": "0.5", "inputmode": "decimal"}).Render(ctx, templ_7745c5c3_Buffer)
+					templ.Attributes{"min": "0", "max": Num(i.MaxScore), "step": "0.1", "inputmode": "decimal"}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1999,7 +1999,7 @@ func indicatorCard(p *ApplicationPage, i portal.Indicator) templ.Component {
 		}
 		if x := p.App.Answer(i.ID); p.Role == "admin" && p.App.Status == portal.AppRecommended {
 			templ_7745c5c3_Err = Input(cityForm(p, &i, x), "city_"+Itoa(i.ID), T(ctx, "CreationCityScore"), "number",
-				templ.Attributes{"min": "0", "max": Num(i.MaxScore), "step": "0.5", "inputmode": "decimal"}).Render(ctx, templ_7745c5c3_Buffer)
+				templ.Attributes{"min": "0", "max": Num(i.MaxScore), "step": "0.1", "inputmode": "decimal"}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -2734,7 +2734,7 @@ func standardPage(p *StandardPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Input(p.Form, "pass_mark", T(ctx, "CreationPassMark"), "number", templ.Attributes{"step": "0.5", "inputmode": "decimal"}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Input(p.Form, "pass_mark", T(ctx, "CreationPassMark"), "number", templ.Attributes{"step": "0.1", "inputmode": "decimal"}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -2776,7 +2776,7 @@ func standardPage(p *StandardPage) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(p.Form, RowField(n, "max"), T(ctx, "CreationMaxScore"), "number", templ.Attributes{"step": "0.5", "inputmode": "decimal"}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = Input(p.Form, RowField(n, "max"), T(ctx, "CreationMaxScore"), "number", templ.Attributes{"step": "0.1", "inputmode": "decimal"}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
