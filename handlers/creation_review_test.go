@@ -514,3 +514,50 @@ func TestAssessmentFiguresLink(t *testing.T) {
 		})
 	}
 }
+
+// TestVolunteerHoursRecount: each school's volunteer hours equal the confirmed hours of
+// the opportunities linked to it that started in the school year, summed here from the
+// rows; the teacher's confirmation of a held visit shows at once.
+func TestVolunteerHoursRecount(t *testing.T) {
+	e := mustEnv(t)
+	ctx := context.Background()
+	tu, _, _ := e.Store.UserCredentials(ctx, "teacher")
+	sopps, _ := e.Store.SchoolOpportunities(ctx, tu.SchoolID)
+	teacher := e.login("teacher")
+	for _, o := range sopps {
+		teacher.post("/volunteer-requests/"+itoa(int(o.ID))+"/confirm", url.Values{})
+	}
+	year := portal.SchoolYear(e.Now)
+	from, to := portal.SchoolYearBounds(year)
+	rows, err := e.Store.SQL().Query(`SELECT o.school_id, o.starts_at, x.hours FROM signups x JOIN opportunities o ON o.id = x.opportunity_id
+		WHERE x.hours IS NOT NULL AND o.school_id IS NOT NULL`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int64]float64{}
+	for rows.Next() {
+		var id int64
+		var at time.Time
+		var h float64
+		if err := rows.Scan(&id, &at, &h); err != nil {
+			t.Fatal(err)
+		}
+		if !at.Before(from) && at.Before(to) {
+			want[id] += h
+		}
+	}
+	rows.Close()
+	cat, _ := content.Activities()
+	recs, err := e.Store.SchoolRecords(ctx, year, cat.Ten, store.RecordsFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range recs {
+		if math.Abs(r.VolunteerHours-want[r.SchoolID]) > 1e-9 {
+			t.Errorf("%s: %v hours, recount %v", r.School, r.VolunteerHours, want[r.SchoolID])
+		}
+	}
+	if want[tu.SchoolID] == 0 {
+		t.Error("the demo school's confirmed visit gave no hours: the recount compared nothing")
+	}
+}
