@@ -116,6 +116,15 @@ func TestBrowserCreationCycle(t *testing.T) {
 		t.Errorf("%s is not in the API", school)
 	}
 
+	for _, p := range []string{"/admin/creation", "/admin/assessment", "/admin/assessment/weights"} {
+		b.visit(p)
+		b.checkA11y(p)
+		b.noSidewaysScroll(p)
+	}
+	b.visit("/admin/creation")
+	b.click("#standards li.standard a")
+	b.checkA11y("standard form")
+	b.noSidewaysScroll("standard form")
 	b.visit("/admin/creation/renewal")
 	b.checkA11y("renewal")
 	b.shot("renewal")
