@@ -120,6 +120,7 @@ type DB struct {
 type Tx struct {
 	*sql.Tx
 	engine engine
+	conn   *sql.Conn // PostgreSQL: the transaction's connection, for COPY
 }
 
 // ExecContext runs a statement written with `?` placeholders.
