@@ -276,12 +276,22 @@ func (s *Store) BulkJoinStudents(ctx context.Context, a portal.Actor, students [
 			strings.TrimSuffix(strings.Repeat(`(?, ?, ?, ?),`, n), ",")
 	}
 	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
+		now := s.now().UTC()
+		if tx.engine == postgresEngine {
+			rows := make([][]any, len(students))
+			for i, st := range students {
+				rows[i] = []any{st.ClassID, st.Name, st.Number, createdAt(st.CreatedAt, now)}
+			}
+			if err := tx.copyRows(ctx, "students", []string{"class_id", "name", "number", "created_at"}, rows); err != nil {
+				return err
+			}
+			return s.countSeededStudents(ctx, tx, a, students)
+		}
 		full, err := tx.PrepareContext(ctx, insert(studentBatch))
 		if err != nil {
 			return err
 		}
 		defer full.Close()
-		now := s.now().UTC()
 		args := make([]any, 0, studentBatch*cols)
 		for start := 0; start < len(students); start += studentBatch {
 			batch := students[start:min(start+studentBatch, len(students))]
@@ -300,15 +310,20 @@ func (s *Store) BulkJoinStudents(ctx context.Context, a portal.Actor, students [
 				return fmt.Errorf("students %d–%d: %w", start, start+len(batch)-1, err)
 			}
 		}
-		perClass := map[int64]int{}
-		for _, st := range students {
-			perClass[st.ClassID]++
-		}
-		for classID, n := range perClass {
-			if err := addStudentCount(ctx, tx, classID, n); err != nil {
-				return err
-			}
-		}
-		return s.audit(ctx, tx, a, "seed.students", "class", 0, fmt.Sprintf("%d students", len(students)))
+		return s.countSeededStudents(ctx, tx, a, students)
 	})
+}
+
+// countSeededStudents adds bulk-loaded students to their classes' counts, with the audit row.
+func (s *Store) countSeededStudents(ctx context.Context, tx *Tx, a portal.Actor, students []portal.Student) error {
+	perClass := map[int64]int{}
+	for _, st := range students {
+		perClass[st.ClassID]++
+	}
+	for classID, n := range perClass {
+		if err := addStudentCount(ctx, tx, classID, n); err != nil {
+			return err
+		}
+	}
+	return s.audit(ctx, tx, a, "seed.students", "class", 0, fmt.Sprintf("%d students", len(students)))
 }
