@@ -59,7 +59,7 @@ func quizFixtures(t *testing.T, e *testEnv, f fixtures) {
 	}
 	a := cityTest(t, e, "junior")
 	f["assignment"] = itoa(int(a.ID))
-	st, _, err := e.Store.JoinClass(ctx, portal.StudentJoin{Code: seed.DemoJoinCode, Name: "测试学生", Number: "99"})
+	st, _, err := e.Store.JoinClass(ctx, portal.StudentJoin{Code: seed.DemoJoinCode, Name: "测试学生", Number: "99", PIN: testPIN})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -246,7 +246,7 @@ func TestComputerRoomJoinsFromOneAddress(t *testing.T) {
 	e := mustEnv(t)
 	for i := 1; i <= 60; i++ {
 		c := e.client()
-		res := c.post("/join", url.Values{"code": {"DEMO01"}, "name": {"学生" + strings.Repeat("甲", 1+i%3)}, "number": {itoa(i)}})
+		res := c.post("/join", url.Values{"code": {"DEMO01"}, "name": {"学生" + strings.Repeat("甲", 1+i%3)}, "number": {itoa(i)}, "pin": {testPIN}})
 		wantStatus(t, "join "+itoa(i), res, http.StatusSeeOther)
 	}
 }

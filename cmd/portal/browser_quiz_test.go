@@ -17,6 +17,7 @@ func TestBrowserStudentTakesQuizOnPhone(t *testing.T) {
 	b.fill("code", "DEMO01")
 	b.fill("name", "陈小雨")
 	b.fill("number", "31")
+	b.fill("pin", "2580")
 	b.submit(`form[action="/join"]`)
 	if loc := b.location(); loc != "/student" {
 		t.Fatalf("after joining: at %s", loc)
@@ -87,6 +88,7 @@ func TestBrowserPracticeFeedback(t *testing.T) {
 	b.fill("code", "DEMO01")
 	b.fill("name", "林小练")
 	b.fill("number", "32")
+	b.fill("pin", "2580")
 	b.submit(`form[action="/join"]`)
 	if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`(() => { [...document.querySelectorAll(".quiz-task")]
 		.find(li => li.textContent.includes("练习")).querySelector("form button").click(); return true; })()`)); err != nil {
