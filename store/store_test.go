@@ -2,9 +2,11 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"github.com/jinducity/portal/store/storetest"
 	"math/rand/v2"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -208,6 +210,48 @@ func TestJoinPINLimits(t *testing.T) {
 	}
 	if err := join("99", "9731"); err != nil {
 		t.Errorf("a new student joining a locked class: %v, want let in", err)
+	}
+}
+
+// TestJoinPINGuessesAtOnce: wrong PINs sent all at once are counted before any is
+// compared, so no more than portal.PINFailuresPerStudent of them are ever tried.
+func TestJoinPINGuessesAtOnce(t *testing.T) {
+	s, _ := mustStore(t)
+	ctx := context.Background()
+	sc := mustSchool(t, s, "第一中学")
+	c := &portal.Class{SchoolID: sc.ID, SchoolYear: 2026, Grade: 7, Name: "初一（1）班"}
+	if err := s.CreateClass(ctx, portal.SystemActor, c); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.JoinClass(ctx, portal.StudentJoin{Code: c.JoinCode, Name: "李小明", Number: "1", PIN: "2580"}); err != nil {
+		t.Fatal(err)
+	}
+	const n = 16
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _, err := s.JoinClass(ctx, portal.StudentJoin{Code: c.JoinCode, Name: "李小明", Number: "1", PIN: fmt.Sprintf("%04d", 3000+i*7)})
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	tried, locked := 0, 0
+	for err := range errs {
+		switch {
+		case err == store.ErrPINLocked:
+			locked++
+		case portal.ErrorCode(err) == portal.EINVALID:
+			tried++
+		default:
+			t.Errorf("guess: %v", err)
+		}
+	}
+	if tried != portal.PINFailuresPerStudent || locked != n-portal.PINFailuresPerStudent {
+		t.Errorf("%d guesses at once: %d compared, %d locked; want %d compared", n, tried, locked, portal.PINFailuresPerStudent)
 	}
 }
 

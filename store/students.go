@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/jinducity/portal"
 )
@@ -36,7 +35,7 @@ func joinRefused() error { return portal.FieldErrors{"pin": portal.Msg("ErrJoinR
 // again as the same student needs the same name and that PIN; a student who has none
 // yet (one who joined before PINs, or whose PIN the teacher reset) sets it now. A wrong
 // PIN and a name that does not go with the number get the same answer and both count
-// against the student and the class; at portal.PINFailuresPerStudent or
+// against the student and the class; past portal.PINFailuresPerStudent or
 // portal.PINFailuresPerClass within portal.PINWindow, ErrPINLocked.
 //
 // The bcrypt work happens outside the write transaction, which the whole portal shares.
@@ -61,7 +60,13 @@ func (s *Store) JoinClass(ctx context.Context, j portal.StudentJoin) (st *portal
 	} else if err != nil {
 		return nil, false, err
 	}
-	studentFails, locked, err := s.pinLocked(ctx, classID, id)
+	if name == j.Name && pinHash == "" {
+		return s.setFirstPIN(ctx, classID, id, j)
+	}
+	// The try is counted before the PIN is compared, in one write, so that guesses sent
+	// all at once cannot each see the count from before the others; a right PIN takes
+	// it back.
+	locked, err := s.pinTry(ctx, classID, id)
 	if err != nil {
 		return nil, false, err
 	}
@@ -69,50 +74,46 @@ func (s *Store) JoinClass(ctx context.Context, j portal.StudentJoin) (st *portal
 		portal.CheckNoPassword(j.PIN)
 		return nil, false, ErrPINLocked
 	}
-	switch {
-	case name != j.Name:
-		portal.CheckNoPassword(j.PIN)
-	case pinHash == "":
-		hash, err := portal.HashPassword(j.PIN)
-		if err != nil {
-			return nil, false, err
+	if name != j.Name || !portal.CheckPassword(pinHash, j.PIN) {
+		if name != j.Name {
+			portal.CheckNoPassword(j.PIN)
 		}
-		var set bool
-		err = s.inQuietTx(ctx, func(ctx context.Context, tx *Tx) error {
-			res, err := tx.ExecContext(ctx, `UPDATE students SET pin_hash = ? WHERE id = ? AND name = ? AND pin_hash = ''`, hash, id, j.Name)
-			if err != nil {
-				return err
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				return nil // set by another join a moment ago
-			}
-			set = true
-			return s.audit(ctx, tx, portal.StudentActor(id), "student.pin.set", "class", classID, j.Number)
-		})
-		if err != nil {
-			return nil, false, err
-		}
-		if set {
-			st, err = s.GetStudent(ctx, id)
-			return st, false, err
-		}
-	case portal.CheckPassword(pinHash, j.PIN):
-		if studentFails > 0 {
-			err := s.inQuietTx(ctx, func(ctx context.Context, tx *Tx) error {
-				_, err := tx.ExecContext(ctx, `DELETE FROM pin_failures WHERE scope = ?`, studentScope(id))
-				return err
-			})
-			if err != nil {
-				return nil, false, err
-			}
-		}
-		st, err = s.GetStudent(ctx, id)
-		return st, false, err
+		return nil, false, joinRefused()
 	}
-	if err := s.pinFailed(ctx, classID, id); err != nil {
+	if err := s.pinRight(ctx, classID, id); err != nil {
 		return nil, false, err
 	}
-	return nil, false, joinRefused()
+	st, err = s.GetStudent(ctx, id)
+	return st, false, err
+}
+
+// setFirstPIN sets the PIN of a student who has none (joined before PINs, or reset by
+// the teacher) at their join.
+func (s *Store) setFirstPIN(ctx context.Context, classID, id int64, j portal.StudentJoin) (*portal.Student, bool, error) {
+	hash, err := portal.HashPassword(j.PIN)
+	if err != nil {
+		return nil, false, err
+	}
+	var set bool
+	err = s.inQuietTx(ctx, func(ctx context.Context, tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE students SET pin_hash = ? WHERE id = ? AND name = ? AND pin_hash = ''`, hash, id, j.Name)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil // set by another join a moment ago
+		}
+		set = true
+		return s.audit(ctx, tx, portal.StudentActor(id), "student.pin.set", "class", classID, j.Number)
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	if !set {
+		return nil, false, joinRefused()
+	}
+	st, err := s.GetStudent(ctx, id)
+	return st, false, err
 }
 
 // joinNew adds a student under a number not yet taken in the class, with their PIN.
@@ -148,53 +149,43 @@ func (s *Store) joinNew(ctx context.Context, classID int64, j portal.StudentJoin
 func studentScope(id int64) string { return "s:" + strconv.FormatInt(id, 10) }
 func classScope(id int64) string   { return "c:" + strconv.FormatInt(id, 10) }
 
-// pinLocked reads the wrong-PIN counts of a student and their class within the window:
-// the student's count, and whether either has reached its limit.
-func (s *Store) pinLocked(ctx context.Context, classID, studentID int64) (studentFails int, locked bool, err error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT scope, since, failures FROM pin_failures WHERE scope IN (?, ?)`,
-		studentScope(studentID), classScope(classID))
-	if err != nil {
-		return 0, false, err
-	}
-	defer rows.Close()
-	start := s.now().Add(-portal.PINWindow)
-	for rows.Next() {
-		var scope string
-		var since time.Time
-		var n int
-		if err := rows.Scan(&scope, &since, &n); err != nil {
-			return 0, false, err
-		}
-		if since.Before(start) {
-			continue
-		}
-		if scope == studentScope(studentID) {
-			studentFails = n
-			locked = locked || n >= portal.PINFailuresPerStudent
-		} else {
-			locked = locked || n >= portal.PINFailuresPerClass
-		}
-	}
-	return studentFails, locked, rows.Err()
-}
-
-// pinFailed counts a wrong PIN against the student and the class; a count whose window
-// has passed starts again at one.
-func (s *Store) pinFailed(ctx context.Context, classID, studentID int64) error {
+// pinTry counts a PIN try against the student and the class, a count whose window has
+// passed starting again at one, and reports whether either is now past its limit.
+func (s *Store) pinTry(ctx context.Context, classID, studentID int64) (locked bool, err error) {
 	now := s.now().UTC()
 	start := now.Add(-portal.PINWindow)
-	return s.inQuietTx(ctx, func(ctx context.Context, tx *Tx) error {
-		for _, scope := range []string{studentScope(studentID), classScope(classID)} {
-			_, err := tx.ExecContext(ctx, `INSERT INTO pin_failures (scope, since, failures) VALUES (?, ?, 1)
+	err = s.inQuietTx(ctx, func(ctx context.Context, tx *Tx) error {
+		locked = false
+		for _, sc := range []struct {
+			scope string
+			limit int
+		}{{studentScope(studentID), portal.PINFailuresPerStudent}, {classScope(classID), portal.PINFailuresPerClass}} {
+			var n int
+			err := tx.QueryRowContext(ctx, `INSERT INTO pin_failures (scope, since, failures) VALUES (?, ?, 1)
 				ON CONFLICT (scope) DO UPDATE SET
 					failures = CASE WHEN pin_failures.since < ? THEN 1 ELSE pin_failures.failures + 1 END,
-					since = CASE WHEN pin_failures.since < ? THEN excluded.since ELSE pin_failures.since END`,
-				scope, now, start, start)
+					since = CASE WHEN pin_failures.since < ? THEN excluded.since ELSE pin_failures.since END
+				RETURNING failures`, sc.scope, now, start, start).Scan(&n)
 			if err != nil {
 				return err
 			}
+			locked = locked || n > sc.limit
 		}
 		return nil
+	})
+	return locked, err
+}
+
+// pinRight takes back the try of a right PIN: the student's count is cleared, the
+// class's counts one less.
+func (s *Store) pinRight(ctx context.Context, classID, studentID int64) error {
+	return s.inQuietTx(ctx, func(ctx context.Context, tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM pin_failures WHERE scope = ?`, studentScope(studentID)); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE pin_failures SET failures = failures - 1 WHERE scope = ? AND failures > 0`,
+			classScope(classID))
+		return err
 	})
 }
 
