@@ -60,12 +60,12 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		form.Message = msg
 		return s.render(w, r, status, views.Login(form))
 	}
+	if username == "" || password == "" || len(password) > 1024 {
+		return fail("LoginFailed", http.StatusUnauthorized)
+	}
 	key := guardKey(username, s.clientIP(r))
 	if msg := s.guarded(w, key); msg != "" {
 		return fail(msg, http.StatusTooManyRequests)
-	}
-	if username == "" || password == "" || len(password) > 1024 {
-		return fail("LoginFailed", http.StatusUnauthorized)
 	}
 	u, hash, err := s.store.UserCredentials(r.Context(), username)
 	ok := false
@@ -78,7 +78,6 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !ok {
-		s.guard.fail(key)
 		s.log.Info("login failed", "username", username, "ip", s.clientIP(r))
 		return fail("LoginFailed", http.StatusUnauthorized)
 	}
@@ -99,10 +98,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// guarded returns the message for a try the login guard refuses (slowed down or locked),
-// with its Retry-After, or "" when the pair may try now.
+// guarded asks the login guard for a password try: the message for a try it refuses
+// (slowed down or locked), with its Retry-After, or "" when the pair may try now, its try
+// counted until a right password resets it.
 func (s *Server) guarded(w http.ResponseWriter, key string) string {
-	d, locked := s.guard.wait(key)
+	d, locked := s.guard.try(key)
 	if d <= 0 {
 		return ""
 	}
@@ -175,7 +175,6 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if len(current) > 1024 || !portal.CheckPassword(hash, current) {
-		s.guard.fail(key)
 		f.AddID("current", "ErrCurrentPassword")
 	} else {
 		s.guard.reset(key)

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -51,8 +52,7 @@ func TestLoginLockoutPerAccountAndAddress(t *testing.T) {
 	}
 	for i, wait := range []time.Duration{2 * time.Second, 4 * time.Second, 8 * time.Second} {
 		e.advance(wait)
-		try("failure after waiting "+wait.String(), bad, http.StatusUnauthorized)
-		_ = i
+		try("failure "+itoa(i+3)+" after waiting "+wait.String(), bad, http.StatusUnauthorized)
 	}
 	// Five failures: this address may not log in as teacher, not even with the password.
 	e.advance(time.Minute)
@@ -121,5 +121,34 @@ func TestHeadAnswersLikeGet(t *testing.T) {
 		if h, g := head.Header.Get("Content-Type"), get.Header.Get("Content-Type"); h != g {
 			t.Errorf("HEAD %s Content-Type = %q, GET %q", path, h, g)
 		}
+	}
+}
+
+// TestLoginGuessesAtOnce: guesses sent all at once are counted before any password is
+// checked, so only the two before the slow-down are tried.
+func TestLoginGuessesAtOnce(t *testing.T) {
+	e := mustEnv(t, behindProxy)
+	const n = 10
+	codes := make(chan int, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes <- e.client().postFrom("203.0.113.50", "/login", url.Values{"username": {"teacher"}, "password": {"guess-" + itoa(i)}}).StatusCode
+		}()
+	}
+	wg.Wait()
+	close(codes)
+	tried := 0
+	for c := range codes {
+		if c == http.StatusUnauthorized {
+			tried++
+		} else if c != http.StatusTooManyRequests {
+			t.Errorf("guess: status %d", c)
+		}
+	}
+	if tried != 2 {
+		t.Errorf("%d guesses at once: %d passwords checked, want 2", n, tried)
 	}
 }

@@ -40,34 +40,26 @@ func newLoginGuard(now func() time.Time, window time.Duration, lockAt int) *logi
 
 func guardKey(username, ip string) string { return username + "\x00" + ip }
 
-// wait returns how long the pair must wait before its next try (0: it may try now) and
-// whether it is locked rather than merely slowed down.
-func (g *loginGuard) wait(key string) (d time.Duration, locked bool) {
+// try asks to check a password for the pair. When the pair must wait, it returns how
+// long (and whether it is locked rather than merely slowed down) and the try is not
+// counted. Otherwise the try is counted as a failure before the password is checked, so
+// that guesses sent all at once cannot each pass on the count from before the others;
+// a right password then calls reset.
+func (g *loginGuard) try(key string) (d time.Duration, locked bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	e := g.m[key]
 	now := g.now()
-	if e == nil || now.Sub(e.first) >= g.window {
-		return 0, false
-	}
-	if e.n >= g.lockAt {
-		return e.first.Add(g.window).Sub(now), true
-	}
-	if e.n >= g.slowFrom {
-		if d := e.last.Add(g.step << (e.n - g.slowFrom)).Sub(now); d > 0 {
-			return d, false
+	e := g.m[key]
+	if e != nil && now.Sub(e.first) < g.window {
+		if e.n >= g.lockAt {
+			return e.first.Add(g.window).Sub(now), true
 		}
-	}
-	return 0, false
-}
-
-// fail counts a wrong password for the pair.
-func (g *loginGuard) fail(key string) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	now := g.now()
-	e := g.m[key]
-	if e == nil || now.Sub(e.first) >= g.window {
+		if e.n >= g.slowFrom {
+			if d := e.last.Add(g.step << (e.n - g.slowFrom)).Sub(now); d > 0 {
+				return d, false
+			}
+		}
+	} else {
 		if len(g.m) >= maxGuessEntries {
 			g.prune(now)
 		}
@@ -76,6 +68,7 @@ func (g *loginGuard) fail(key string) {
 	}
 	e.n++
 	e.last = now
+	return 0, false
 }
 
 // reset forgets the pair's failures after a right password.
