@@ -2,6 +2,8 @@ package main
 
 import (
 	"path/filepath"
+
+	"github.com/chromedp/chromedp"
 	"strings"
 	"testing"
 )
@@ -51,5 +53,40 @@ func TestBrowserClassmateNeedsPIN(t *testing.T) {
 	}
 	if h := second.text("h1"); !strings.Contains(h, "周小安") {
 		t.Errorf("second device heading = %q", h)
+	}
+
+	// The teacher sees the PIN set and prints the student's personal slip; its code signs
+	// the student in on a third device without the PIN.
+	teacher := browserOn(t, base, 375, 740, true)
+	teacher.login("teacher")
+	teacher.visit("/school/classes")
+	href, err := chromedp.Run(teacher.ctx, chromedp.Evaluate[string](
+		`[...document.querySelectorAll("a")].find(a => a.textContent.trim() === "初一（1）班").getAttribute("href")`))
+	if err != nil {
+		t.Fatalf("the demo class is not listed: %v", err)
+	}
+	teacher.visit(href)
+	if pin := teacher.text(`#students tr[data-student-id] .student-pin`); !strings.Contains(pin, "已设定") {
+		t.Errorf("class page PIN column = %q, want set", pin)
+	}
+	teacher.checkA11y("class page with PINs")
+	teacher.shot("class-pins")
+	teacher.submit(`#students tr[data-student-id] form[action$="/slips"]`)
+	code := teacher.text(".student-slip .personal-code")
+	if len(code) != 19 {
+		t.Fatalf("personal code on the slip = %q", code)
+	}
+	teacher.checkA11y("personal slips")
+	teacher.shot("personal-slips")
+
+	third := browserOn(t, base, 375, 740, true)
+	third.visit("/join/code?c=" + code)
+	third.checkA11y("personal code form")
+	third.submit(`form[action="/join/code"]`)
+	if loc := third.location(); loc != "/student" {
+		t.Fatalf("signed in with the slip's code: at %s, want /student", loc)
+	}
+	if h := third.text("h1"); !strings.Contains(h, "周小安") {
+		t.Errorf("third device heading = %q", h)
 	}
 }
