@@ -125,7 +125,9 @@ func TestJoinEscapesNames(t *testing.T) {
 	_, demo := demoClass(t, e)
 	name := `<i>小明</i>&"'`
 	st := e.student(name, "4")
-	for _, r := range []*response{st.get("/student"), e.login("teacher").get("/school/classes/" + strconv.FormatInt(demo.ID, 10))} {
+	teacher := e.login("teacher")
+	page := "/school/classes/" + strconv.FormatInt(demo.ID, 10)
+	for _, r := range []*response{st.get("/student"), teacher.get(page), teacher.post(page+"/slips", nil)} {
 		wantStatus(t, "page", r, http.StatusOK)
 		if strings.Contains(r.Body, name) {
 			t.Error("name rendered unescaped")

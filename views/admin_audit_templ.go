@@ -25,7 +25,7 @@ var auditActions = map[string]bool{
 	"district.create": true, "district.update": true, "school.create": true, "school.update": true,
 	"school.disable": true, "school.enable": true, "student.remove": true, "user.create": true,
 	"user.update": true, "user.disable": true, "user.enable": true, "user.password_change": true,
-	"user.password_reset": true,
+	"user.password_reset": true, "student.pin.reset": true, "student.pin.set": true, "student.codes": true,
 }
 
 // AuditActionName translates an audit action; actions without a name show as logged.
