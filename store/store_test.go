@@ -161,8 +161,10 @@ func TestJoinPINLimits(t *testing.T) {
 		_, _, err := s.JoinClass(ctx, portal.StudentJoin{Code: c.JoinCode, Name: "学生" + number, Number: number, PIN: pin})
 		return err
 	}
-	if err := join("1", "2580"); err != nil {
-		t.Fatal(err)
+	for _, n := range []string{"1", "50"} {
+		if err := join(n, "2580"); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for i := 0; i < portal.PINFailuresPerStudent; i++ {
 		if err := join("1", "1357"); portal.ErrorCode(err) != portal.EINVALID {
@@ -171,6 +173,13 @@ func TestJoinPINLimits(t *testing.T) {
 	}
 	if err := join("1", "2580"); err != store.ErrPINLocked {
 		t.Fatalf("right PIN after %d wrong ones: %v, want ErrPINLocked", portal.PINFailuresPerStudent, err)
+	}
+	// Hammering the locked number does not lock the class.
+	for i := 0; i < portal.PINFailuresPerClass; i++ {
+		join("1", "1357")
+	}
+	if err := join("50", "2580"); err != nil {
+		t.Fatalf("a classmate with the right PIN while one number is hammered: %v", err)
 	}
 	at = at.Add(portal.PINWindow + time.Second)
 	if err := join("1", "2580"); err != nil {

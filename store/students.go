@@ -149,8 +149,8 @@ func (s *Store) joinNew(ctx context.Context, classID int64, j portal.StudentJoin
 func studentScope(id int64) string { return "s:" + strconv.FormatInt(id, 10) }
 func classScope(id int64) string   { return "c:" + strconv.FormatInt(id, 10) }
 
-// pinTry counts a PIN try against the student and the class, a count whose window has
-// passed starting again at one, and reports whether either is now past its limit.
+// pinTry counts a PIN try against the student and then the class, a count whose window
+// has passed starting again at one, and reports whether either is now past its limit.
 func (s *Store) pinTry(ctx context.Context, classID, studentID int64) (locked bool, err error) {
 	now := s.now().UTC()
 	start := now.Add(-portal.PINWindow)
@@ -169,7 +169,12 @@ func (s *Store) pinTry(ctx context.Context, classID, studentID int64) (locked bo
 			if err != nil {
 				return err
 			}
-			locked = locked || n > sc.limit
+			if n > sc.limit {
+				// A locked student's further tries do not count against the class: one
+				// number hammered cannot lock the whole class.
+				locked = true
+				return nil
+			}
 		}
 		return nil
 	})
