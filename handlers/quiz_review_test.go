@@ -97,3 +97,36 @@ func TestQuizReviewOptions(t *testing.T) {
 		t.Errorf("never: %d explanations after the close", n)
 	}
 }
+
+// TestCityTestReviewOption: a city-wide test waits for its close by default, and the
+// city office may choose another option when publishing.
+func TestCityTestReviewOption(t *testing.T) {
+	e := mustEnv(t)
+	admin := e.login("admin")
+	page := admin.get("/admin/quizzes")
+	wantStatus(t, "admin quizzes", page, http.StatusOK)
+	if def, _ := page.Doc(t).Find(`select[name="review"] option[selected]`).Attr("value"); def != "closed" {
+		t.Errorf("city-wide test: review option offered first = %q, want closed", def)
+	}
+	if page.Doc(t).Find(".awareness-practice-note").Length() != 1 {
+		t.Error("the city's awareness figures do not say that practice shares the tests' bank")
+	}
+	res := admin.post("/admin/quizzes", url.Values{"title": {"全市不公布测试"}, "band": {"junior"}, "questions": {"5"},
+		"time_limit": {"10"}, "pass_mark": {"80"}, "review": {"never"},
+		"opens_at":  {e.clock.now().Format(views.DateTimeLocal)},
+		"closes_at": {e.clock.now().Add(48 * time.Hour).Format(views.DateTimeLocal)}})
+	wantStatus(t, "publish", res, http.StatusSeeOther)
+	tests, err := e.Store.CityTests(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range tests {
+		if a.Quiz.Title == "全市不公布测试" {
+			if a.Review != "never" {
+				t.Errorf("published review = %q, want never", a.Review)
+			}
+			return
+		}
+	}
+	t.Error("the published test is not listed")
+}
