@@ -28,7 +28,10 @@ func wantNoStudentSession(t *testing.T, what string, c *client) {
 // device and sees their own page.
 func TestJoinNeedsThePIN(t *testing.T) {
 	e := mustEnv(t)
-	e.student("王小明", "8")
+	first := e.student("王小明", "8")
+	if home := first.get("/student"); !strings.Contains(home.Body, "请记住你设的个人密码") {
+		t.Error("after the first join the student is not told to remember their PIN")
+	}
 
 	mate := e.client()
 	res := mate.post("/join", joinForm("王小明", "8", ""))
