@@ -37,23 +37,47 @@ func (s *Server) activityRoutes(r chi.Router) {
 	r.Get("/files/{fid}/thumb", s.h(s.activityFile(true)))
 }
 
-// evidence is the upload folder and a bound on photos converted at once: decoding a large
+// Files keeps the uploaded evidence files: the local folder (uploads.Dir, the default),
+// the database (store.Files) when several servers share no folder, or an S3 bucket.
+type Files interface {
+	// Save stores data under a new random name with the extension and returns the name;
+	// the file is stored whole or not at all.
+	Save(data []byte, ext string) (string, error)
+	// Remove deletes stored files, skipping names that are not there.
+	Remove(names ...string) error
+	// Read returns a stored file's bytes.
+	Read(name string) ([]byte, error)
+}
+
+// evidence is the file storage and a bound on photos converted at once: decoding a large
 // photo takes tens of megabytes, and many teachers may upload at the same time.
 type evidence struct {
-	dir     *uploads.Dir
+	files   Files
 	convert chan struct{}
 }
 
+// read returns a stored file, or one of the demo city's built-in illustrations.
+func (e *evidence) read(name string) ([]byte, error) {
+	if b, ok := uploads.Demo(name); ok {
+		return b, nil
+	}
+	return e.files.Read(name)
+}
+
 func (s *Server) openEvidence() error {
-	path := s.cfg.UploadDir
-	if path == "" {
-		path = filepath.Join(filepath.Dir(s.store.Path()), "uploads")
+	files := s.cfg.Files
+	if files == nil {
+		path := s.cfg.UploadDir
+		if path == "" {
+			path = filepath.Join(filepath.Dir(s.store.Path()), "uploads")
+		}
+		dir, err := uploads.OpenDir(path)
+		if err != nil {
+			return err
+		}
+		files = dir
 	}
-	dir, err := uploads.OpenDir(path)
-	if err != nil {
-		return err
-	}
-	s.evidence = &evidence{dir: dir, convert: make(chan struct{}, 2)}
+	s.evidence = &evidence{files: files, convert: make(chan struct{}, 2)}
 	return nil
 }
 
@@ -214,7 +238,7 @@ func (s *Server) activityDelete(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.evidence.dir.Remove(names...); err != nil {
+	if err := s.evidence.files.Remove(names...); err != nil {
 		s.log.Error("remove files of a deleted activity", "activity", a.ID, "err", err)
 	}
 	return s.redirect(w, r, "/school/activities?year="+strconv.Itoa(a.SchoolYear), "ActDeleted")
@@ -244,7 +268,7 @@ func (s *Server) activityFile(thumb bool) handlerFunc {
 			}
 			name = f.Thumb
 		}
-		data, err := s.evidence.dir.Read(name)
+		data, err := s.evidence.read(name)
 		if err != nil {
 			s.log.Error("read evidence file", "file", f.ID, "err", err)
 			return errNotFound

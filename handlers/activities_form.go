@@ -229,12 +229,12 @@ func (s *Server) writeFiles(nf *newFiles) ([]portal.ActivityFile, []string, erro
 		return name
 	}
 	for i, p := range nf.photos {
-		full, err := s.evidence.dir.Save(p.Full, ".jpg")
+		full, err := s.evidence.files.Save(p.Full, ".jpg")
 		if err != nil {
 			return nil, written, err
 		}
 		written = append(written, full)
-		thumb, err := s.evidence.dir.Save(p.Thumb, ".jpg")
+		thumb, err := s.evidence.files.Save(p.Thumb, ".jpg")
 		if err != nil {
 			return nil, written, err
 		}
@@ -243,7 +243,7 @@ func (s *Server) writeFiles(nf *newFiles) ([]portal.ActivityFile, []string, erro
 			Size: int64(len(p.Full)), Width: p.Width, Height: p.Height})
 	}
 	for i, data := range nf.pdfs {
-		name, err := s.evidence.dir.Save(data, ".pdf")
+		name, err := s.evidence.files.Save(data, ".pdf")
 		if err != nil {
 			return nil, written, err
 		}
@@ -295,7 +295,7 @@ func (s *Server) saveActivity(w http.ResponseWriter, r *http.Request, sc *portal
 		err = store(rows)
 	}
 	if err != nil {
-		if rerr := s.evidence.dir.Remove(written...); rerr != nil {
+		if rerr := s.evidence.files.Remove(written...); rerr != nil {
 			s.log.Error("remove files of a failed save", "err", rerr)
 		}
 		return false, s.formError(w, r, err, form, render)
@@ -398,7 +398,7 @@ func (s *Server) activityUpdate(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return err
 	}
-	if err := s.evidence.dir.Remove(removed...); err != nil {
+	if err := s.evidence.files.Remove(removed...); err != nil {
 		s.log.Error("remove files taken off an activity", "activity", a.ID, "err", err)
 	}
 	return s.redirect(w, r, "/activities/"+strconv.FormatInt(a.ID, 10), "Saved")

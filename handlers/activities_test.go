@@ -3,7 +3,6 @@ package handlers_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"github.com/jinducity/portal/store/storetest"
 	"image"
@@ -105,7 +104,7 @@ func uploadedFiles(t *testing.T, dir string) []string {
 // activityEnv is a demo portal whose upload folder the test knows.
 func activityEnv(t *testing.T) (*testEnv, string) {
 	dir := filepath.Join(t.TempDir(), "evidence")
-	e := mustEnv(t, func(c *handlers.Config) { c.UploadDir = dir })
+	e := mustEnv(t, func(c *handlers.Config) { c.UploadDir, c.Files = dir, nil })
 	return e, dir
 }
 
@@ -262,12 +261,15 @@ func TestActivityFailedTransactionLeavesNoFiles(t *testing.T) {
 	school := teacherSchoolID(t, e, "teacher")
 	c := e.login("teacher")
 	// A trigger makes the transaction fail after the files were written.
-	db, err := sql.Open("sqlite3", store.DSN(e.Store.Path(), false))
-	if err != nil {
-		t.Fatal(err)
+	failing := `CREATE TRIGGER test_fail BEFORE INSERT ON activity_files BEGIN SELECT RAISE(ABORT, 'test'); END`
+	if e.Store.Postgres() {
+		if _, err := e.Store.SQL().Exec(`CREATE FUNCTION test_fail() RETURNS trigger LANGUAGE plpgsql AS
+			$$ BEGIN RAISE EXCEPTION 'test'; END $$`); err != nil {
+			t.Fatal(err)
+		}
+		failing = `CREATE TRIGGER test_fail BEFORE INSERT ON activity_files FOR EACH ROW EXECUTE FUNCTION test_fail()`
 	}
-	defer db.Close()
-	if _, err := db.Exec(`CREATE TRIGGER test_fail BEFORE INSERT ON activity_files BEGIN SELECT RAISE(ABORT, 'test'); END`); err != nil {
+	if _, err := e.Store.SQL().Exec(failing); err != nil {
 		t.Fatal(err)
 	}
 	n := countActivities(t, e, school)

@@ -66,6 +66,12 @@ func mustEnv(t *testing.T, opts ...func(*handlers.Config)) *testEnv {
 	st, h := mustPortal(t, clk.now, logs, opts...)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
+	t.Cleanup(func() {
+		// A failing test shows what the server logged: its internal errors say why.
+		if t.Failed() && logs.Len() > 0 {
+			t.Logf("server log:\n%s", logs.String())
+		}
+	})
 	return &testEnv{t: t, Store: st, Srv: srv, Handler: h, Now: testNow, Log: logs, clock: clk}
 }
 
@@ -96,6 +102,10 @@ func mustPortal(tb testing.TB, clk func() time.Time, logs io.Writer, opts ...fun
 		Clock:       clk,
 		SessionKeys: [][]byte{[]byte("0123456789abcdef0123456789abcdef"), nil},
 		UploadDir:   filepath.Join(tb.TempDir(), "uploads"),
+	}
+	if st.Postgres() {
+		// Servers on PostgreSQL share the database, not a folder.
+		cfg.Files = st.Files()
 	}
 	for _, o := range opts {
 		o(&cfg)

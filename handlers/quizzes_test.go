@@ -2,7 +2,6 @@ package handlers_test
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"math"
 	"math/rand/v2"
@@ -18,7 +17,6 @@ import (
 	"github.com/jinducity/portal"
 	"github.com/jinducity/portal/content"
 	"github.com/jinducity/portal/store/seed"
-	_ "github.com/mattn/go-sqlite3"
 )
 
 // cityTest returns the current year's city-wide knowledge test of a band.
@@ -389,11 +387,7 @@ func studentID(t *testing.T, e *testEnv, number string) int64 {
 // student, all and unflagged.
 func quizRecount(t *testing.T, e *testEnv, year int) map[string]any {
 	t.Helper()
-	db, err := sql.Open("sqlite3", "file:"+e.Store.Path()+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := e.Store.SQL()
 	var submitted int
 	if err := db.QueryRow(`SELECT COUNT(*) FROM quiz_attempts WHERE school_year = ? AND submitted_at IS NOT NULL`, year).
 		Scan(&submitted); err != nil {

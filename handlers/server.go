@@ -30,8 +30,11 @@ type Config struct {
 	// so keys can be rotated). At least one 32-byte hash key is required.
 	SessionKeys [][]byte
 	// UploadDir is the folder of activity photos and attachments; empty means "uploads"
-	// beside the database.
+	// beside the database. It is not used when Files is set.
 	UploadDir string
+	// Files, if set, keeps the uploaded files instead of the folder: the database's
+	// (store.Files) or an S3 bucket's, which every portal server reaches.
+	Files Files
 	// Demo marks every page with the demo banner.
 	Demo bool
 	// Secure is set when the portal is served over TLS: cookies get Secure and the

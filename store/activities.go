@@ -427,7 +427,7 @@ func (s *Store) ActivityYears(ctx context.Context, schoolID int64) ([]int, error
 
 // insertActivity writes a record's row inside a transaction and sets its ID.
 func insertActivity(ctx context.Context, tx *Tx, actor portal.Actor, a *portal.Activity, now time.Time) error {
-	res, err := tx.ExecContext(ctx, `INSERT INTO activities (school_id, school_year, type, title, held_on, whole_school,
+	id, err := insertID(ctx, tx, `INSERT INTO activities (school_id, school_year, type, title, held_on, whole_school,
 		students, teachers, parents, speaker, description, published, face_consent, created_by, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.SchoolID, a.SchoolYear, a.Type, a.Title, dateString(a.Date), a.WholeSchool, a.Students, a.Teachers, a.Parents,
@@ -435,7 +435,7 @@ func insertActivity(ctx context.Context, tx *Tx, actor portal.Actor, a *portal.A
 	if err != nil {
 		return err
 	}
-	a.ID, _ = res.LastInsertId()
+	a.ID = id
 	a.CreatedBy, a.CreatedAt, a.UpdatedAt = actor.UserID, now, now
 	return nil
 }

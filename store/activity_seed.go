@@ -14,7 +14,7 @@ func (s *Store) BulkCreateActivities(ctx context.Context, actor portal.Actor, ac
 	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		ins, err := tx.PrepareContext(ctx, `INSERT INTO activities (school_id, school_year, type, title, held_on, whole_school,
 			students, teachers, parents, speaker, description, published, face_consent, created_by, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
 		if err != nil {
 			return err
 		}
@@ -33,12 +33,12 @@ func (s *Store) BulkCreateActivities(ctx context.Context, actor portal.Actor, ac
 		now := s.now().UTC()
 		for i, a := range acts {
 			at := createdAt(a.CreatedAt, now)
-			res, err := ins.ExecContext(ctx, a.SchoolID, a.SchoolYear, a.Type, a.Title, dateString(a.Date), a.WholeSchool,
+			id, err := ins.insertID(ctx, a.SchoolID, a.SchoolYear, a.Type, a.Title, dateString(a.Date), a.WholeSchool,
 				a.Students, a.Teachers, a.Parents, a.Speaker, a.Description, a.Published, a.FaceConsent, nullID(a.CreatedBy), at, at)
 			if err != nil {
 				return bulkError("activity", i, a.Title, err)
 			}
-			a.ID, _ = res.LastInsertId()
+			a.ID = id
 			for _, c := range a.ClassIDs {
 				if _, err := cls.ExecContext(ctx, a.ID, c); err != nil {
 					return bulkError("activity", i, a.Title, err)

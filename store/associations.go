@@ -35,14 +35,14 @@ func (s *Store) CreateAssociation(ctx context.Context, a portal.Actor, as *porta
 		return f
 	}
 	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO associations (name, district_id, created_at) VALUES (?, ?, ?)`,
+		id, err := insertID(ctx, tx, `INSERT INTO associations (name, district_id, created_at) VALUES (?, ?, ?)`,
 			as.Name, nullID(as.DistrictID), s.now().UTC())
 		if isUnique(err) {
 			return portal.FieldErrors{"name": portal.Msg("ErrNameTaken")}
 		} else if err != nil {
 			return err
 		}
-		as.ID, _ = res.LastInsertId()
+		as.ID = id
 		return s.audit(ctx, tx, a, "association.create", "association", as.ID, as.Name)
 	})
 }

@@ -36,7 +36,7 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]portal.Audit, i
 		args = append(args, f.EntityID)
 	}
 	if a := strings.TrimSpace(f.Actor); a != "" {
-		conds = append(conds, "actor = ? COLLATE NOCASE")
+		conds = append(conds, s.engine.equalFold("actor"))
 		args = append(args, a)
 	}
 	where := ""

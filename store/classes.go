@@ -64,12 +64,18 @@ func (s *Store) CreateClass(ctx context.Context, a portal.Actor, c *portal.Class
 			return f
 		}
 		now := s.now().UTC()
-		// A random code collides rarely; try a few before giving up.
+		if taken, err := classNameTaken(ctx, tx, c); err != nil {
+			return err
+		} else if taken {
+			return portal.FieldErrors{"name": portal.Msg("ErrClassNameTaken")}
+		}
+		// A random code collides rarely; try a few before giving up. DO NOTHING instead of
+		// catching the unique error: PostgreSQL would abort the whole transaction.
 		for try := 0; ; try++ {
 			c.JoinCode = portal.NewJoinCode()
-			res, err := tx.ExecContext(ctx, `INSERT INTO classes (school_id, school_year, grade, name, join_code, archived, created_at)
-				VALUES (?, ?, ?, ?, ?, 0, ?)`, c.SchoolID, c.SchoolYear, c.Grade, c.Name, c.JoinCode, now)
-			if isUnique(err) && try < 5 {
+			id, err := insertID(ctx, tx, `INSERT INTO classes (school_id, school_year, grade, name, join_code, archived, created_at)
+				VALUES (?, ?, ?, ?, ?, 0, ?) ON CONFLICT DO NOTHING`, c.SchoolID, c.SchoolYear, c.Grade, c.Name, c.JoinCode, now)
+			if err == sql.ErrNoRows && try < 5 {
 				if taken, err2 := classNameTaken(ctx, tx, c); err2 != nil {
 					return err2
 				} else if taken {
@@ -79,7 +85,7 @@ func (s *Store) CreateClass(ctx context.Context, a portal.Actor, c *portal.Class
 			} else if err != nil {
 				return err
 			}
-			c.ID, _ = res.LastInsertId()
+			c.ID = id
 			c.CreatedAt = now
 			return s.audit(ctx, tx, a, "class.create", "class", c.ID, fmt.Sprintf("%d %s", c.SchoolID, c.Name))
 		}
@@ -140,14 +146,23 @@ func (s *Store) NewJoinCode(ctx context.Context, a portal.Actor, id int64) (stri
 	err := s.inIdentityTx(ctx, func(ctx context.Context, tx *Tx) error {
 		for try := 0; ; try++ {
 			code = portal.NewJoinCode()
-			res, err := tx.ExecContext(ctx, `UPDATE classes SET join_code = ? WHERE id = ?`, code, id)
-			if isUnique(err) && try < 5 {
-				continue
-			} else if err != nil {
+			// Skip a code already in use rather than catch the unique error, which would
+			// abort the transaction on PostgreSQL.
+			res, err := tx.ExecContext(ctx, `UPDATE classes SET join_code = ? WHERE id = ?
+				AND NOT EXISTS (SELECT 1 FROM classes WHERE join_code = ?)`, code, id, code)
+			if err != nil {
 				return err
 			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				return portal.Errorf(portal.ENOTFOUND, "ErrNotFound")
+			if n, _ := res.RowsAffected(); n == 0 && try < 5 {
+				var exists int
+				if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM classes WHERE id = ?`, id).Scan(&exists); err != nil {
+					return err
+				} else if exists == 0 {
+					return portal.Errorf(portal.ENOTFOUND, "ErrNotFound")
+				}
+				continue
+			} else if n == 0 {
+				return portal.Errorf(portal.EINTERNAL, "ErrInternal")
 			}
 			return s.audit(ctx, tx, a, "class.new_code", "class", id, "")
 		}

@@ -53,12 +53,12 @@ func (s *Store) Designate(ctx context.Context, a portal.Actor, d *portal.Demonst
 			WHERE school_id = ? AND status = 'active'`, now, d.SchoolID); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO demonstrations (school_id, level, year, status, note, created_at)
+		id, err := insertID(ctx, tx, `INSERT INTO demonstrations (school_id, level, year, status, note, created_at)
 			VALUES (?, ?, ?, 'active', ?, ?)`, d.SchoolID, string(d.Level), d.Year, d.Note, now)
 		if err != nil {
 			return err
 		}
-		d.ID, _ = res.LastInsertId()
+		d.ID = id
 		d.Status, d.CreatedAt, d.SchoolName = portal.DemoActive, now, name
 		return s.audit(ctx, tx, a, "demonstration.designate", "school", d.SchoolID, fmt.Sprintf("%s %d", d.Level, d.Year))
 	})

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"math"
 	"strconv"
 	"strings"
 	"sync"
@@ -191,4 +192,74 @@ func insertID(ctx context.Context, tx *Tx, q string, args ...any) (int64, error)
 	var id int64
 	err := tx.QueryRowContext(ctx, q+` RETURNING id`, args...).Scan(&id)
 	return id, err
+}
+
+// insertID runs a prepared INSERT that ends in `RETURNING id` and returns the new id.
+func (st *Stmt) insertID(ctx context.Context, args ...any) (int64, error) {
+	var id int64
+	err := st.QueryRowContext(ctx, args...).Scan(&id)
+	return id, err
+}
+
+// noLimit stands for "every row" in `LIMIT ?`: both engines take the largest integer
+// (SQLite's -1 is refused by PostgreSQL).
+const noLimit = math.MaxInt64
+
+// Exec runs a statement with `?` placeholders.
+func (db *DB) Exec(q string, args ...any) (sql.Result, error) {
+	return db.ExecContext(context.Background(), q, args...)
+}
+
+// Query runs a query with `?` placeholders.
+func (db *DB) Query(q string, args ...any) (*sql.Rows, error) {
+	return db.QueryContext(context.Background(), q, args...)
+}
+
+// QueryRow runs a query for one row with `?` placeholders.
+func (db *DB) QueryRow(q string, args ...any) *sql.Row {
+	return db.QueryRowContext(context.Background(), q, args...)
+}
+
+// syncIdentity moves a PostgreSQL table's id sequence past rows written with explicit
+// ids (bulk seeds choose them), so that the next ordinary INSERT gets a free one. SQLite
+// takes the next rowid from the table itself.
+func (tx *Tx) syncIdentity(ctx context.Context, table string) error {
+	if tx.engine != postgresEngine {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence(?, 'id'), COALESCE((SELECT MAX(id) FROM `+table+`), 0) + 1, false)`, table)
+	return err
+}
+
+// lockRow makes the transaction the only writer of one row until it ends, for a
+// read-then-write that must see every earlier write (a capacity, a waiting list's
+// order). On PostgreSQL that is SELECT … FOR UPDATE under READ COMMITTED; SQLite's
+// write transactions (BEGIN IMMEDIATE) already run one at a time.
+func (tx *Tx) lockRow(ctx context.Context, table string, id int64) error {
+	if tx.engine != postgresEngine {
+		return nil
+	}
+	var one int
+	err := tx.QueryRowContext(ctx, `SELECT 1 FROM `+table+` WHERE id = ? FOR UPDATE`, id).Scan(&one)
+	if err == sql.ErrNoRows {
+		return nil // the caller's own read reports it missing
+	}
+	return err
+}
+
+// monthCST is the SQL expression of a stored UTC timestamp's month in China Standard
+// Time, as text "YYYY-MM".
+func (e engine) monthCST(col string) string {
+	if e == postgresEngine {
+		return `to_char(` + col + ` AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')`
+	}
+	return `strftime('%Y-%m', datetime(substr(` + col + `, 1, 19), '+8 hours'))`
+}
+
+// equalFold is the SQL condition "col equals ? ignoring case" (ASCII letters).
+func (e engine) equalFold(col string) string {
+	if e == postgresEngine {
+		return `LOWER(` + col + `) = LOWER(?)`
+	}
+	return col + ` = ? COLLATE NOCASE`
 }

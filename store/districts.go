@@ -44,14 +44,14 @@ func (s *Store) CreateDistrict(ctx context.Context, a portal.Actor, d *portal.Di
 		return f
 	}
 	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO districts (name, code, created_at) VALUES (?, ?, ?)`,
+		id, err := insertID(ctx, tx, `INSERT INTO districts (name, code, created_at) VALUES (?, ?, ?)`,
 			d.Name, d.Code, s.now().UTC())
 		if isUnique(err) {
 			return portal.FieldErrors{"name": portal.Msg("ErrNameTaken")}
 		} else if err != nil {
 			return err
 		}
-		d.ID, _ = res.LastInsertId()
+		d.ID = id
 		return s.audit(ctx, tx, a, "district.create", "district", d.ID, d.Name)
 	})
 }

@@ -41,10 +41,14 @@ func (s *Store) SubmittedAttempts(ctx context.Context, ids []int64) (map[int64]b
 	if err != nil {
 		return nil, err
 	}
+	idList, items := `SELECT value FROM json_each(?)`, `t.items`
+	if s.engine == postgresEngine {
+		idList, items = `SELECT value::bigint FROM json_array_elements_text(CAST(? AS json))`, `CAST(t.items AS json)`
+	}
 	rows, err := s.read.QueryContext(ctx, `SELECT t.id FROM quiz_attempts t
-		WHERE t.id IN (SELECT value FROM json_each(?))
+		WHERE t.id IN (`+idList+`)
 		AND t.submitted_at IS NOT NULL AND t.score IS NOT NULL
-		AND (SELECT COUNT(*) FROM quiz_answers a WHERE a.attempt_id = t.id) = json_array_length(t.items)`, string(list))
+		AND (SELECT COUNT(*) FROM quiz_answers a WHERE a.attempt_id = t.id) = json_array_length(`+items+`)`, string(list))
 	if err != nil {
 		return nil, err
 	}

@@ -64,7 +64,7 @@ func (s *Store) ListMembers(ctx context.Context, associationID int64, limit, off
 		return nil, 0, err
 	}
 	if limit <= 0 {
-		limit = -1
+		limit = noLimit
 	}
 	list, err := s.listMemberships(ctx, `m.association_id = ? AND m.status = 'approved'
 		ORDER BY m.decided_at DESC, m.id DESC LIMIT ? OFFSET ?`, associationID, limit, max(offset, 0))

@@ -42,7 +42,12 @@ func (s *Store) GetOpportunity(ctx context.Context, id int64) (*portal.Opportuni
 	return o, notFound(err)
 }
 
+// getOpportunityTx reads an opportunity in a write transaction, which from here on is its
+// only writer: its counts stay what the transaction read.
 func getOpportunityTx(ctx context.Context, tx *Tx, id int64) (*portal.Opportunity, error) {
+	if err := tx.lockRow(ctx, "opportunities", id); err != nil {
+		return nil, err
+	}
 	o, err := scanOpportunity(tx.QueryRowContext(ctx, `SELECT `+oppColumns+oppFrom+` WHERE o.id = ?`, id))
 	return o, notFound(err)
 }
@@ -95,7 +100,7 @@ func (s *Store) ListOpportunities(ctx context.Context, f OpportunityFilter) ([]p
 	}
 	limit := f.Limit
 	if limit <= 0 {
-		limit = -1
+		limit = noLimit
 	}
 	rows, err := s.read.QueryContext(ctx, `SELECT `+oppColumns+oppFrom+where+` ORDER BY o.starts_at, o.id LIMIT ? OFFSET ?`,
 		append(args, limit, max(f.Offset, 0))...)
@@ -146,7 +151,7 @@ func (s *Store) CreateOpportunity(ctx context.Context, a portal.Actor, o *portal
 			o.SchoolID, o.ActivityKey = school, key
 		}
 		now := s.now().UTC()
-		res, err := tx.ExecContext(ctx, `INSERT INTO opportunities (association_id, title, description, place, starts_at, ends_at,
+		id, err := insertID(ctx, tx, `INSERT INTO opportunities (association_id, title, description, place, starts_at, ends_at,
 			deadline, capacity, skills, city_wide, status, school_id, activity_key, created_by, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)`,
 			o.AssociationID, o.Title, o.Description, o.Place, o.StartsAt.UTC(), o.EndsAt.UTC(), o.Deadline.UTC(), o.Capacity,
@@ -154,7 +159,7 @@ func (s *Store) CreateOpportunity(ctx context.Context, a portal.Actor, o *portal
 		if err != nil {
 			return err
 		}
-		o.ID, _ = res.LastInsertId()
+		o.ID = id
 		o.Status, o.CreatedAt = portal.OppOpen, now
 		if requestID > 0 {
 			if _, err := tx.ExecContext(ctx, `UPDATE volunteer_requests SET status = 'accepted', opportunity_id = ? WHERE id = ?`,

@@ -170,7 +170,7 @@ func retryable(err error) bool {
 // the city's figures changed, sent in the same transaction so that it goes out exactly
 // when the change is committed.
 func (s *Store) pgWrite(ctx context.Context, fn func(ctx context.Context, tx *Tx) error, quiet bool) error {
-	if s.closed.Load() {
+	if s.shut.Load() {
 		return ErrClosed
 	}
 	err := s.pgTx(ctx, func(ctx context.Context, tx *Tx) error {

@@ -63,7 +63,7 @@ func (s *Store) ListAssociationMembers(ctx context.Context, associationID int64,
 		return nil, 0, err
 	}
 	if limit <= 0 {
-		limit = -1
+		limit = noLimit
 	}
 	rows, err := s.read.QueryContext(ctx, `SELECT `+userColumns+userFrom+where+` ORDER BY u.created_at DESC, u.id DESC LIMIT ? OFFSET ?`,
 		associationID, limit, max(offset, 0))

@@ -73,14 +73,14 @@ func (s *Store) StartAttempt(ctx context.Context, st *portal.Student, assignment
 		StartedAt: now.UTC(), Deadline: deadline.UTC(), MaxScore: len(items), QuizTitle: a.Quiz.Title,
 		PassMark: a.Quiz.PassMark, Review: a.Review, ClosesAt: a.ClosesAt, Device: device}
 	err = s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO quiz_attempts (assignment_id, quiz_id, kind, student_id, class_id, school_id,
+		id, err := insertID(ctx, tx, `INSERT INTO quiz_attempts (assignment_id, quiz_id, kind, student_id, class_id, school_id,
 			school_year, items, started_at, deadline, max_score, device, ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			a.ID, a.QuizID, string(a.Quiz.Kind), st.ID, st.ClassID, st.SchoolID, st.SchoolYear, js, att.StartedAt,
 			att.Deadline, len(items), device, ip)
 		if err != nil {
 			return err
 		}
-		att.ID, err = res.LastInsertId()
+		att.ID = id
 		return err
 	})
 	if isUnique(err) {
@@ -482,7 +482,7 @@ func (s *Store) finish(ctx context.Context, tx *Tx, a *portal.Attempt, m *marked
 	if shared {
 		// How many different students, read only until enough are found to flag.
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT DISTINCT student_id FROM quiz_attempts
-			WHERE device = ? AND device <> '' AND started_at BETWEEN ? AND ? LIMIT ?)`,
+			WHERE device = ? AND device <> '' AND started_at BETWEEN ? AND ? LIMIT ?) d`,
 			a.Device, from, to, portal.DeviceStudents).Scan(&devices); err != nil {
 			return false, err
 		}

@@ -89,7 +89,7 @@ func (s *Store) ClassGains(ctx context.Context, classID int64) ([]portal.Gain, e
 		JOIN quizzes qpre ON qpre.id = qpost.pair_id
 		JOIN quiz_attempts pre ON pre.quiz_id = qpre.id AND pre.student_id = post.student_id AND pre.submitted_at IS NOT NULL
 		WHERE post.class_id = ? AND post.submitted_at IS NOT NULL
-		GROUP BY qpost.id ORDER BY qpost.created_at`, classID)
+		GROUP BY qpost.id, qpre.title, qpost.title, qpost.created_at ORDER BY qpost.created_at`, classID)
 	if err != nil {
 		return nil, err
 	}

@@ -33,26 +33,26 @@ func (s *Store) BulkQuizzes(ctx context.Context, a portal.Actor, quizzes []*port
 			if pre := pairs[q]; pre != nil {
 				q.PairID = pre.ID
 			}
-			res, err := tx.ExecContext(ctx, `INSERT INTO quizzes (school_id, title, kind, band, tags, questions, time_limit, pass_mark,
+			id, err := insertID(ctx, tx, `INSERT INTO quizzes (school_id, title, kind, band, tags, questions, time_limit, pass_mark,
 				pair_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, nullID(q.SchoolID), q.Title, string(q.Kind), q.Band,
 				strings.Join(q.Tags, ","), q.Questions, q.TimeLimit, q.PassMark, nullID(q.PairID), createdAt(q.CreatedAt, now))
 			if err != nil {
 				return bulkError("quiz", i, q.Title, err)
 			}
-			q.ID, _ = res.LastInsertId()
+			q.ID = id
 		}
 		for i, x := range as {
 			x.QuizID = x.Quiz.ID
 			if x.Review == "" {
 				x.Review = portal.DefaultReview(x.Quiz.Kind)
 			}
-			res, err := tx.ExecContext(ctx, `INSERT INTO quiz_assignments (quiz_id, class_id, band, school_year, opens_at, closes_at,
+			id, err := insertID(ctx, tx, `INSERT INTO quiz_assignments (quiz_id, class_id, band, school_year, opens_at, closes_at,
 				review, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, x.QuizID, nullID(x.ClassID), x.Band, x.SchoolYear, x.OpensAt.UTC(),
 				x.ClosesAt.UTC(), string(x.Review), x.OpensAt.UTC())
 			if err != nil {
 				return bulkError("assignment", i, x.Quiz.Title, err)
 			}
-			x.ID, _ = res.LastInsertId()
+			x.ID = id
 		}
 		if err := insertAttempts(ctx, tx, atts); err != nil {
 			return err
@@ -173,7 +173,7 @@ func insertAttempts(ctx context.Context, tx *Tx, atts []*SeedAttempt) error {
 			return bulkError("answers of attempt", b.first, fmt.Sprint(b.attempts[4]), err)
 		}
 	}
-	return nil
+	return tx.syncIdentity(ctx, "quiz_attempts")
 }
 
 // attemptCols is the number of values of one attempt row.

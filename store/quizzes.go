@@ -44,13 +44,13 @@ func (s *Store) CreateQuiz(ctx context.Context, a portal.Actor, q *portal.Quiz, 
 
 func (s *Store) insertQuiz(ctx context.Context, tx *Tx, a portal.Actor, q *portal.Quiz) error {
 	now := s.now().UTC()
-	res, err := tx.ExecContext(ctx, `INSERT INTO quizzes (school_id, title, kind, band, tags, questions, time_limit, pass_mark,
+	id, err := insertID(ctx, tx, `INSERT INTO quizzes (school_id, title, kind, band, tags, questions, time_limit, pass_mark,
 		pair_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, nullID(q.SchoolID), q.Title, string(q.Kind),
 		q.Band, strings.Join(q.Tags, ","), q.Questions, q.TimeLimit, q.PassMark, nullID(q.PairID), nullID(a.UserID), now)
 	if err != nil {
 		return err
 	}
-	q.ID, _ = res.LastInsertId()
+	q.ID = id
 	q.CreatedAt = now
 	return s.audit(ctx, tx, a, "quiz.create", "quiz", q.ID, q.Title)
 }

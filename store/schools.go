@@ -123,7 +123,7 @@ func (s *Store) CreateSchool(ctx context.Context, a portal.Actor, sc *portal.Sch
 			return err
 		}
 		now := s.now().UTC()
-		res, err := tx.ExecContext(ctx, `INSERT INTO schools (district_id, name, stage, enrolment, has_graduating,
+		id, err := insertID(ctx, tx, `INSERT INTO schools (district_id, name, stage, enrolment, has_graduating,
 			address, contact_name, contact_phone, active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
 			sc.DistrictID, sc.Name, string(sc.Stage), sc.Enrolment, sc.HasGraduating, sc.Address, sc.ContactName,
 			sc.ContactPhone, now, now)
@@ -132,7 +132,7 @@ func (s *Store) CreateSchool(ctx context.Context, a portal.Actor, sc *portal.Sch
 		} else if err != nil {
 			return err
 		}
-		sc.ID, _ = res.LastInsertId()
+		sc.ID = id
 		sc.Active, sc.CreatedAt = true, now
 		return s.audit(ctx, tx, a, "school.create", "school", sc.ID, sc.Name)
 	})

@@ -36,18 +36,18 @@ func (s *Store) BulkCreateDistricts(ctx context.Context, a portal.Actor, ds []*p
 		}
 	}
 	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO districts (name, code, created_at) VALUES (?, ?, ?)`)
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO districts (name, code, created_at) VALUES (?, ?, ?) RETURNING id`)
 		if err != nil {
 			return err
 		}
 		defer stmt.Close()
 		now := s.now().UTC()
 		for i, d := range ds {
-			res, err := stmt.ExecContext(ctx, d.Name, d.Code, now)
+			id, err := stmt.insertID(ctx, d.Name, d.Code, now)
 			if err != nil {
 				return bulkError("district", i, d.Name, err)
 			}
-			d.ID, _ = res.LastInsertId()
+			d.ID = id
 		}
 		return s.audit(ctx, tx, a, "seed.districts", "district", 0, fmt.Sprintf("%d districts", len(ds)))
 	})
@@ -62,7 +62,7 @@ func (s *Store) BulkCreateSchools(ctx context.Context, a portal.Actor, schools [
 	}
 	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO schools (district_id, name, stage, enrolment, has_graduating,
-			address, contact_name, contact_phone, active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`)
+			address, contact_name, contact_phone, active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`)
 		if err != nil {
 			return err
 		}
@@ -70,12 +70,12 @@ func (s *Store) BulkCreateSchools(ctx context.Context, a portal.Actor, schools [
 		now := s.now().UTC()
 		for i, sc := range schools {
 			at := createdAt(sc.CreatedAt, now)
-			res, err := stmt.ExecContext(ctx, sc.DistrictID, sc.Name, string(sc.Stage), sc.Enrolment, sc.HasGraduating,
+			id, err := stmt.insertID(ctx, sc.DistrictID, sc.Name, string(sc.Stage), sc.Enrolment, sc.HasGraduating,
 				sc.Address, sc.ContactName, sc.ContactPhone, at, at)
 			if err != nil {
 				return bulkError("school", i, sc.Name, err)
 			}
-			sc.ID, _ = res.LastInsertId()
+			sc.ID = id
 			sc.Active, sc.CreatedAt = true, at
 		}
 		return s.audit(ctx, tx, a, "seed.schools", "school", 0, fmt.Sprintf("%d schools", len(schools)))
@@ -91,18 +91,18 @@ func (s *Store) BulkCreateAssociations(ctx context.Context, a portal.Actor, as [
 		}
 	}
 	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO associations (name, district_id, created_at) VALUES (?, ?, ?)`)
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO associations (name, district_id, created_at) VALUES (?, ?, ?) RETURNING id`)
 		if err != nil {
 			return err
 		}
 		defer stmt.Close()
 		now := s.now().UTC()
 		for i, x := range as {
-			res, err := stmt.ExecContext(ctx, x.Name, nullID(x.DistrictID), now)
+			id, err := stmt.insertID(ctx, x.Name, nullID(x.DistrictID), now)
 			if err != nil {
 				return bulkError("association", i, x.Name, err)
 			}
-			x.ID, _ = res.LastInsertId()
+			x.ID = id
 		}
 		return s.audit(ctx, tx, a, "seed.associations", "association", 0, fmt.Sprintf("%d associations", len(as)))
 	})
@@ -122,7 +122,7 @@ func (s *Store) BulkCreateUsers(ctx context.Context, a portal.Actor, users []*po
 	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO users (username, display_name, password_hash, role, district_id,
 			school_id, association_id, disabled, must_change_password, demo, created_at, password_changed_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`)
+			VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?) RETURNING id`)
 		if err != nil {
 			return err
 		}
@@ -130,12 +130,12 @@ func (s *Store) BulkCreateUsers(ctx context.Context, a portal.Actor, users []*po
 		now := s.now().UTC()
 		for i, u := range users {
 			at := createdAt(u.CreatedAt, now)
-			res, err := stmt.ExecContext(ctx, u.Username, u.DisplayName, passwordHash, string(u.Role), nullID(u.DistrictID),
+			id, err := stmt.insertID(ctx, u.Username, u.DisplayName, passwordHash, string(u.Role), nullID(u.DistrictID),
 				nullID(u.SchoolID), nullID(u.AssociationID), u.MustChangePassword, u.Demo, at, at)
 			if err != nil {
 				return bulkError("user", i, u.Username, err)
 			}
-			u.ID, _ = res.LastInsertId()
+			u.ID = id
 			u.CreatedAt = at
 		}
 		return s.audit(ctx, tx, a, "seed.users", "user", 0, fmt.Sprintf("%d accounts", len(users)))
@@ -163,7 +163,7 @@ func (s *Store) BulkCreateDemonstrations(ctx context.Context, a portal.Actor, ds
 	}
 	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO demonstrations (school_id, level, year, status, note, created_at, revoked_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`)
 		if err != nil {
 			return err
 		}
@@ -174,11 +174,11 @@ func (s *Store) BulkCreateDemonstrations(ctx context.Context, a portal.Actor, ds
 			if d.Status == portal.DemoRevoked {
 				revoked = createdAt(d.RevokedAt, now.UTC())
 			}
-			res, err := stmt.ExecContext(ctx, d.SchoolID, string(d.Level), d.Year, d.Status, d.Note, at, revoked)
+			id, err := stmt.insertID(ctx, d.SchoolID, string(d.Level), d.Year, d.Status, d.Note, at, revoked)
 			if err != nil {
 				return bulkError("designation", i, fmt.Sprint(d.SchoolID), err)
 			}
-			d.ID, _ = res.LastInsertId()
+			d.ID = id
 			d.CreatedAt = at
 		}
 		return s.audit(ctx, tx, a, "seed.demonstrations", "school", 0, fmt.Sprintf("%d designations", len(ds)))
@@ -208,7 +208,7 @@ func (s *Store) BulkCreateClasses(ctx context.Context, a portal.Actor, classes [
 			return err
 		}
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO classes (school_id, school_year, grade, name, join_code, archived,
-			consent_date, consent_version, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+			consent_date, consent_version, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
 		if err != nil {
 			return err
 		}
@@ -234,12 +234,12 @@ func (s *Store) BulkCreateClasses(ctx context.Context, a portal.Actor, classes [
 				consentDate, consentVersion = dateString(c.ConsentDate), c.ConsentVersion
 			}
 			at := createdAt(c.CreatedAt, now)
-			res, err := stmt.ExecContext(ctx, c.SchoolID, c.SchoolYear, c.Grade, c.Name, c.JoinCode, c.Archived,
+			id, err := stmt.insertID(ctx, c.SchoolID, c.SchoolYear, c.Grade, c.Name, c.JoinCode, c.Archived,
 				consentDate, consentVersion, at)
 			if err != nil {
 				return bulkError("class", i, c.Name, err)
 			}
-			c.ID, _ = res.LastInsertId()
+			c.ID = id
 			c.CreatedAt = at
 		}
 		return s.audit(ctx, tx, a, "seed.classes", "class", 0, fmt.Sprintf("%d classes", len(classes)))

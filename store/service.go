@@ -224,8 +224,8 @@ func (s *Store) ConfirmHours(ctx context.Context, a portal.Actor, scope, oppID i
 		for _, r := range list {
 			h := hours[r.id]
 			total += h
-			if _, err := tx.ExecContext(ctx, `UPDATE signups SET hours = ?, hours_at = ?, attended = (attended OR ? > 0) WHERE id = ?`,
-				h, now, h, r.id); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE signups SET hours = ?, hours_at = ?,
+				attended = CASE WHEN ? = 1 THEN 1 ELSE attended END WHERE id = ?`, h, now, h > 0, r.id); err != nil {
 				return err
 			}
 			if r.old.Valid && r.old.Float64 != h {

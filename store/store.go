@@ -55,7 +55,8 @@ type Store struct {
 	server    string
 	peersStop context.CancelFunc
 	peersDone chan struct{}
-	closed    atomic.Bool
+	closed    atomic.Bool // Close was called
+	shut      atomic.Bool // writes are refused: set once the last touches are written
 }
 
 // Sizes of the hot caches. A student's session is kept packed in about 250 bytes
@@ -170,6 +171,7 @@ func (s *Store) Close() error {
 		return nil
 	}
 	s.stopToucher()
+	s.shut.Store(true)
 	if s.engine == postgresEngine {
 		s.stopPeers()
 		return s.write.Close()
@@ -451,3 +453,9 @@ func (s *Store) PrepareInsertCeiling(ctx context.Context) error {
 		return err
 	})
 }
+
+// SQL returns the store's writing handle for ad hoc statements written with `?`
+// placeholders, on either engine: for tests and maintenance commands that need a query
+// the store has no method for. The product's own queries are the store's methods; the
+// handle belongs to the store and must not be closed.
+func (s *Store) SQL() *DB { return s.write }

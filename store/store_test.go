@@ -318,6 +318,11 @@ func TestConnectionSettings(t *testing.T) {
 		"writer.journal_mode": "wal", "writer.foreign_keys": "1", "writer.synchronous": "2", "writer.busy_timeout": "5000", "writer.query_only": "0",
 		"reader.journal_mode": "wal", "reader.foreign_keys": "1", "reader.busy_timeout": "5000",
 	}
+	if storetest.Postgres() {
+		// Durability is the server's: every commit waits for its WAL flush.
+		want = map[string]string{"postgres.synchronous_commit": "on", "postgres.fsync": "on",
+			"postgres.default_transaction_isolation": "read committed"}
+	}
 	for k, v := range want {
 		if got[k] != v {
 			t.Errorf("%s = %q, want %q", k, got[k], v)

@@ -86,7 +86,7 @@ func (s *Store) ListUsers(ctx context.Context, f UserFilter) ([]portal.User, int
 	}
 	limit := f.Limit
 	if limit <= 0 {
-		limit = -1
+		limit = noLimit
 	}
 	rows, err := s.read.QueryContext(ctx, `SELECT `+userColumns+userFrom+where+
 		` ORDER BY CASE u.role WHEN 'admin' THEN 0 WHEN 'district' THEN 1 WHEN 'teacher' THEN 2 WHEN 'coordinator' THEN 3 ELSE 4 END, u.username
@@ -118,7 +118,7 @@ func (s *Store) CreateUser(ctx context.Context, a portal.Actor, u *portal.User, 
 			return err
 		}
 		now := s.now().UTC()
-		res, err := tx.ExecContext(ctx, `INSERT INTO users (username, display_name, password_hash, role, district_id,
+		id, err := insertID(ctx, tx, `INSERT INTO users (username, display_name, password_hash, role, district_id,
 			school_id, association_id, disabled, must_change_password, demo, created_at, password_changed_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`,
 			u.Username, u.DisplayName, passwordHash, string(u.Role), nullID(u.DistrictID), nullID(u.SchoolID),
@@ -128,7 +128,7 @@ func (s *Store) CreateUser(ctx context.Context, a portal.Actor, u *portal.User, 
 		} else if err != nil {
 			return err
 		}
-		u.ID, _ = res.LastInsertId()
+		u.ID = id
 		u.CreatedAt = now
 		return s.audit(ctx, tx, a, "user.create", "user", u.ID, u.Username+" "+string(u.Role))
 	})

@@ -64,7 +64,7 @@ func (s *Store) AssociationReport(ctx context.Context, associationID int64, from
 
 func (s *Store) hoursByMonth(ctx context.Context, cond string, args []any, from, to time.Time) ([]portal.MonthHours, error) {
 	// Months in China Standard Time: shift the UTC timestamp by eight hours.
-	rows, err := s.read.QueryContext(ctx, `SELECT strftime('%Y-%m', datetime(substr(o.starts_at, 1, 19), '+8 hours')) AS m,
+	rows, err := s.read.QueryContext(ctx, `SELECT `+s.engine.monthCST("o.starts_at")+` AS m,
 		SUM(x.hours) FROM signups x JOIN opportunities o ON o.id = x.opportunity_id
 		WHERE `+cond+` x.hours IS NOT NULL AND o.starts_at >= ? AND o.starts_at < ? GROUP BY m ORDER BY m`,
 		append(args, from.UTC(), to.UTC())...)

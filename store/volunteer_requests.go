@@ -69,13 +69,13 @@ func (s *Store) CreateRequest(ctx context.Context, a portal.Actor, q *portal.Vol
 			return portal.FieldErrors{"association_id": portal.Msg("ErrChoose")}
 		}
 		now := s.now().UTC()
-		res, err := tx.ExecContext(ctx, `INSERT INTO volunteer_requests (school_id, association_id, requested_by, activity_key, topic,
+		id, err := insertID(ctx, tx, `INSERT INTO volunteer_requests (school_id, association_id, requested_by, activity_key, topic,
 			details, preferred_date, volunteers, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, q.SchoolID, q.AssociationID,
 			nullID(a.UserID), q.ActivityKey, q.Topic, q.Details, dateString(q.PreferredDate), q.Volunteers, now)
 		if err != nil {
 			return err
 		}
-		q.ID, _ = res.LastInsertId()
+		q.ID = id
 		q.Status, q.CreatedAt = portal.RequestOpen, now
 		return s.audit(ctx, tx, a, "request.create", "school", q.SchoolID, q.ActivityKey+" "+q.Topic)
 	})

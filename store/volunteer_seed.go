@@ -70,7 +70,7 @@ func (s *Store) BulkSeedVolunteers(ctx context.Context, a portal.Actor, d *SeedV
 		}
 		opp, err := tx.PrepareContext(ctx, `INSERT INTO opportunities (association_id, title, description, place, starts_at, ends_at,
 			deadline, capacity, skills, city_wide, status, school_id, activity_key, hours_confirmed_at, school_confirmed_at, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?)`)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?) RETURNING id`)
 		if err != nil {
 			return err
 		}
@@ -89,13 +89,13 @@ func (s *Store) BulkSeedVolunteers(ctx context.Context, a portal.Actor, d *SeedV
 			if o.SchoolConfirmed {
 				school = o.EndsAt.UTC()
 			}
-			res, err := opp.ExecContext(ctx, o.AssociationID, o.Title, o.Description, o.Place, o.StartsAt.UTC(), o.EndsAt.UTC(),
+			id, err := opp.insertID(ctx, o.AssociationID, o.Title, o.Description, o.Place, o.StartsAt.UTC(), o.EndsAt.UTC(),
 				o.Deadline.UTC(), o.Capacity, portal.JoinSkills(o.Skills), o.CityWide, nullID(o.SchoolID), o.ActivityKey,
 				confirmed, school, createdAt(o.CreatedAt, now))
 			if err != nil {
 				return bulkError("opportunity", i, o.Title, err)
 			}
-			o.ID, _ = res.LastInsertId()
+			o.ID = id
 			signed := o.Deadline.Add(-48 * 3600e9).UTC()
 			for k, x := range o.Signups {
 				var in, out, hours, hoursAt any

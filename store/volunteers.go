@@ -33,14 +33,14 @@ func (s *Store) RegisterVolunteer(ctx context.Context, u *portal.User, v *portal
 			return portal.FieldErrors{"district_id": portal.Msg("ErrChoose")}
 		}
 		now := s.now().UTC()
-		res, err := tx.ExecContext(ctx, `INSERT INTO users (username, display_name, password_hash, role, created_at, password_changed_at)
+		id, err := insertID(ctx, tx, `INSERT INTO users (username, display_name, password_hash, role, created_at, password_changed_at)
 			VALUES (?, ?, ?, 'volunteer', ?, ?)`, u.Username, u.DisplayName, passwordHash, now, now)
 		if isUnique(err) {
 			return portal.FieldErrors{"username": portal.Msg("ErrUsernameTaken")}
 		} else if err != nil {
 			return err
 		}
-		u.ID, _ = res.LastInsertId()
+		u.ID = id
 		u.CreatedAt = now
 		v.UserID, v.ConsentVersion, v.ConsentAt = u.ID, portal.VolunteerRulesVersion, now
 		if _, err := tx.ExecContext(ctx, `INSERT INTO volunteer_profiles (user_id, phone, district_id, skills, availability,
@@ -120,22 +120,19 @@ func (s *Store) DeleteVolunteer(ctx context.Context, a portal.Actor, userID int6
 			return err
 		}
 		now := s.now().UTC()
-		stmts := []string{
-			`INSERT INTO volunteer_profiles (user_id) VALUES (?) ON CONFLICT (user_id) DO NOTHING`,
-			`UPDATE volunteer_profiles SET phone = '', availability = '', deleted_at = ? WHERE user_id = ?`,
-			`UPDATE memberships SET status = 'left', decided_at = ? WHERE user_id = ? AND status IN ('applied', 'approved')`,
-			`DELETE FROM certificates WHERE user_id = ? AND ? IS NOT NULL`,
-			`DELETE FROM volunteer_notices WHERE user_id = ? AND ? IS NOT NULL`,
-			`DELETE FROM sessions WHERE user_id = ? AND ? IS NOT NULL`,
-		}
-		for i, q := range stmts {
-			args := []any{now, userID}
-			if i == 0 {
-				args = []any{userID}
-			} else if i >= 3 {
-				args = []any{userID, now}
-			}
-			if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		for _, st := range []struct {
+			q    string
+			args []any
+		}{
+			{`INSERT INTO volunteer_profiles (user_id) VALUES (?) ON CONFLICT (user_id) DO NOTHING`, []any{userID}},
+			{`UPDATE volunteer_profiles SET phone = '', availability = '', deleted_at = ? WHERE user_id = ?`, []any{now, userID}},
+			{`UPDATE memberships SET status = 'left', decided_at = ? WHERE user_id = ? AND status IN ('applied', 'approved')`,
+				[]any{now, userID}},
+			{`DELETE FROM certificates WHERE user_id = ?`, []any{userID}},
+			{`DELETE FROM volunteer_notices WHERE user_id = ?`, []any{userID}},
+			{`DELETE FROM sessions WHERE user_id = ?`, []any{userID}},
+		} {
+			if _, err := tx.ExecContext(ctx, st.q, st.args...); err != nil {
 				return err
 			}
 		}
@@ -171,7 +168,7 @@ func (s *Store) IssueCertificate(ctx context.Context, userID int64) (*portal.Cer
 			SELECT a.name, 0 AS k, o.starts_at AS t FROM signups x JOIN opportunities o ON o.id = x.opportunity_id
 				JOIN associations a ON a.id = o.association_id WHERE x.user_id = ? AND x.hours > 0
 			UNION ALL SELECT a.name, 1, m.applied_at FROM memberships m JOIN associations a ON a.id = m.association_id
-				WHERE m.user_id = ? AND m.status = 'approved')
+				WHERE m.user_id = ? AND m.status = 'approved') c
 			ORDER BY k, t DESC LIMIT 1`, userID, userID).Scan(&c.AssociationName)
 		if err != nil && err != sql.ErrNoRows {
 			return err

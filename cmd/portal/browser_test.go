@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"github.com/jinducity/portal/store/storetest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -41,8 +42,13 @@ func findChromium(t *testing.T) string {
 func newBrowser(t *testing.T, width, height int64, mobile bool) *browser {
 	t.Helper()
 	findChromium(t) // skip before starting a portal for nothing
-	base, _, _ := startPortal(t, serveConfig{db: filepath.Join(t.TempDir(), "portal.db"), demo: true}, noEnv)
+	base, _, _ := startPortal(t, demoConfig(t), noEnv)
 	return browserOn(t, base, width, height, mobile)
+}
+
+// demoConfig serves the demo city from a fresh database of the suite's engine.
+func demoConfig(t *testing.T) serveConfig {
+	return serveConfig{db: storetest.DSN(t), demo: true, keyFile: filepath.Join(t.TempDir(), "session.key")}
 }
 
 func (b *browser) do(steps ...chromedp.Action[chromedp.Void]) {

@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -63,8 +61,8 @@ func (b *browser) attr(sel, name string) string {
 // hours and the volunteer's certificate shows them.
 func TestBrowserVolunteerServiceToCertificate(t *testing.T) {
 	findChromium(t)
-	db := filepath.Join(t.TempDir(), "portal.db")
-	base, _, _ := startPortal(t, serveConfig{db: db, demo: true}, noEnv)
+	cfg := demoConfig(t)
+	base, _, _ := startPortal(t, cfg, noEnv)
 	coord := browserOn(t, base, 1280, 900, false)
 	vol := browserOn(t, base, 375, 740, true)
 
@@ -130,11 +128,12 @@ func TestBrowserVolunteerServiceToCertificate(t *testing.T) {
 	vol.shot("checked-in")
 
 	// The event takes place: move it and the check-in into the past, as the clock would.
-	sqldb, err := sql.Open("sqlite3", store.DSN(db, false))
+	st, err := store.Open(context.Background(), cfg.db, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer sqldb.Close()
+	defer st.Close()
+	sqldb := st.SQL()
 	start := time.Now().Add(-3 * time.Hour).UTC()
 	if _, err := sqldb.Exec(`UPDATE opportunities SET starts_at = ?, ends_at = ?, deadline = ? WHERE id = ?`,
 		start, start.Add(2*time.Hour), start.Add(-time.Hour), id); err != nil {

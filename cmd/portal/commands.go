@@ -17,17 +17,17 @@ import (
 
 // seedCmd writes a data set into a new database. It refuses a database that already
 // holds data.
-func seedCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func seedCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	scale := fs.String("scale", "demo", "data set: demo (the demo city) or city (city-scale, for the benchmark)")
-	db := fs.String("db", "", "database file to create")
+	db := dbFlag(fs, getenv, "")
 	seedN := fs.Uint64("seed", 1, "random seed of the city-scale data set (same seed, same data)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *db == "" {
-		return errors.New("seed needs -db PATH")
+		return errors.New("seed needs -db PATH (or a postgres:// URL)")
 	}
 	st, err := store.Open(ctx, *db, store.Options{})
 	if err != nil {
@@ -37,7 +37,7 @@ func seedCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if empty, err := st.IsEmpty(ctx); err != nil {
 		return err
 	} else if !empty {
-		return fmt.Errorf("%s already holds data; seed writes only into a new database", *db)
+		return fmt.Errorf("%s already holds data; seed writes only into a new database", redact(*db))
 	}
 	switch *scale {
 	case "demo":
@@ -56,7 +56,7 @@ func seedCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 		fmt.Fprintf(stdout, "City-scale data set written to %s in %.1f s. Accounts %s, %s and %s, password %s.\n",
-			*db, time.Since(start).Seconds(), seed.CityAccounts.Admin, seed.CityAccounts.Teacher, seed.CityAccounts.Coordinator, seed.DemoPassword)
+			redact(*db), time.Since(start).Seconds(), seed.CityAccounts.Admin, seed.CityAccounts.Teacher, seed.CityAccounts.Coordinator, seed.DemoPassword)
 		return nil
 	}
 	return fmt.Errorf("unknown scale %q: use demo or city", *scale)
@@ -64,14 +64,14 @@ func seedCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 // userCmd manages accounts from the command line: the first administrator, and a
 // password reset when nobody can log in.
-func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func userCmd(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		return errors.New("user needs a subcommand: create-admin or reset-password")
 	}
 	sub := args[0]
 	fs := flag.NewFlagSet("user "+sub, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	db := fs.String("db", "data/portal.db", "database file")
+	db := dbFlag(fs, getenv, "data/portal.db")
 	username := fs.String("username", "", "account username")
 	name := fs.String("name", "", "display name (create-admin)")
 	if err := fs.Parse(args[1:]); err != nil {
@@ -149,17 +149,25 @@ func describe(err error) error {
 	return err
 }
 
-// backupCmd copies the database with VACUUM INTO, safe while the portal serves.
-func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// backupCmd copies the database while the portal serves: an SQLite file with VACUUM
+// INTO, a PostgreSQL database with pg_dump.
+func backupCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	db := fs.String("db", "data/portal.db", "database file")
+	db := dbFlag(fs, getenv, "data/portal.db")
 	out := fs.String("out", "", "backup file to write (must not exist)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *out == "" {
 		return errors.New("backup needs -out FILE")
+	}
+	if store.IsPostgres(*db) {
+		if err := pgDump(ctx, *db, *out); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Backup written to %s (restore with pg_restore)\n", *out)
+		return nil
 	}
 	st, err := store.Open(ctx, *db, store.Options{})
 	if err != nil {

@@ -32,6 +32,9 @@ const usage = `usage:
   portal user create-admin -db PATH -username NAME [-name NAME]        add an administrator
   portal user reset-password -db PATH -username NAME                   give an account a new password
   portal backup -db PATH -out FILE                                     copy the database while it serves
+  portal migrate-to-postgres -from PATH -to postgres://…               copy an SQLite database into an empty PostgreSQL one
+
+-db takes an SQLite file or a postgres:// URL; PORTAL_DATABASE_URL gives the default.
 `
 
 // run is the whole program; main only wires signals and the process's streams, so
@@ -45,11 +48,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "serve":
 		return serve(ctx, args, getenv, stdout, stderr)
 	case "seed":
-		return seedCmd(ctx, args, stdout, stderr)
+		return seedCmd(ctx, args, getenv, stdout, stderr)
 	case "user":
-		return userCmd(ctx, args, stdin, stdout, stderr)
+		return userCmd(ctx, args, getenv, stdin, stdout, stderr)
 	case "backup":
-		return backupCmd(ctx, args, stdout, stderr)
+		return backupCmd(ctx, args, getenv, stdout, stderr)
+	case "migrate-to-postgres":
+		return migrateCmd(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -73,7 +78,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	fs.SetOutput(stderr)
 	var c serveConfig
 	fs.StringVar(&c.addr, "addr", ":8080", "address to listen on")
-	fs.StringVar(&c.db, "db", "data/portal.db", "SQLite database file")
+	db := dbFlag(fs, getenv, "data/portal.db")
 	fs.BoolVar(&c.demo, "demo", false, "demo mode: seed the demo city into an empty database and show the demo banner")
 	fs.StringVar(&c.uploads, "uploads", "", "folder of activity photos and attachments (default: uploads beside the database)")
 	fs.StringVar(&c.keyFile, "key-file", "", "session key file (default: session.key beside the database; created on first run)")
@@ -84,6 +89,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	c.db = *db
 	c.shutdownGracePeriod = 10 * time.Second
 	return serveWith(ctx, c, getenv, stdout, stderr)
 }
@@ -99,8 +105,10 @@ func serveWith(ctx context.Context, c serveConfig, getenv func(string) string, s
 		return errors.New("give both -tls-cert and -tls-key, or neither")
 	}
 	keyFile := c.keyFile
-	if keyFile == "" {
-		keyFile = filepath.Join(filepath.Dir(c.db), "session.key")
+	if keyFile == "" && getenv("PORTAL_SESSION_KEY") == "" {
+		if keyFile, err = defaultKeyFile(c.db, c.demo); err != nil {
+			return err
+		}
 	}
 	keys, err := sessionKeys(getenv("PORTAL_SESSION_KEY"), keyFile)
 	if err != nil {
@@ -114,7 +122,11 @@ func serveWith(ctx context.Context, c serveConfig, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, c.db, store.Options{})
+	pool, err := poolSize(getenv)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, c.db, store.Options{PoolSize: pool})
 	if err != nil {
 		return err
 	}
@@ -136,7 +148,7 @@ func serveWith(ctx context.Context, c serveConfig, getenv func(string) string, s
 			return err
 		} else if demo {
 			return fmt.Errorf("%s holds the demo accounts (password %s), which must never be reachable in production: "+
-				"start with -demo to try the portal, or use a new database for real use", c.db, seed.DemoPassword)
+				"start with -demo to try the portal, or use a new database for real use", redact(c.db), seed.DemoPassword)
 		}
 	}
 
@@ -145,9 +157,13 @@ func serveWith(ctx context.Context, c serveConfig, getenv func(string) string, s
 		return err
 	}
 	handlers.TuneMemory(getenv)
+	files, err := fileStorage(c, st)
+	if err != nil {
+		return err
+	}
 	h, err := handlers.New(handlers.Config{
 		Store: st, Content: cnt, Assets: assets, Log: log, SessionKeys: keys, Demo: c.demo, UploadDir: uploadDir(c),
-		Secure: c.behindTLS || c.tlsCert != "", TrustedProxies: proxies, Working: working,
+		Files: files, Secure: c.behindTLS || c.tlsCert != "", TrustedProxies: proxies, Working: working,
 	})
 	if err != nil {
 		return err
@@ -170,7 +186,7 @@ func serveWith(ctx context.Context, c serveConfig, getenv func(string) string, s
 	if c.tlsCert != "" {
 		scheme = "https"
 	}
-	log.Info("serving", "addr", ln.Addr().String(), "scheme", scheme, "db", c.db, "demo", c.demo, "start_ms", time.Since(start).Milliseconds())
+	log.Info("serving", "addr", ln.Addr().String(), "scheme", scheme, "db", redact(c.db), "files", filesName(files), "demo", c.demo, "start_ms", time.Since(start).Milliseconds())
 	if c.demo {
 		fmt.Fprintf(stdout, "Portal running at %s://localhost:%d (demo mode)\n", scheme, ln.Addr().(*net.TCPAddr).Port)
 	}
@@ -307,7 +323,7 @@ func parseProxies(s string) ([]netip.Prefix, error) {
 }
 
 // uploadDir is the folder of activity evidence: the -uploads flag, or "uploads" beside
-// the database.
+// an SQLite database.
 func uploadDir(c serveConfig) string {
 	if c.uploads != "" {
 		return c.uploads

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"github.com/jinducity/portal/store/storetest"
 	"io"
 	"net/http"
 	"os"
@@ -13,6 +14,14 @@ import (
 )
 
 func noEnv(string) string { return "" }
+
+// sqliteOnly skips, in the PostgreSQL half of the suite, a test of SQLite files: the
+// same commands on PostgreSQL are TestPostgresCommands.
+func sqliteOnly(t *testing.T) {
+	if storetest.Postgres() {
+		t.Skip("SQLite files only; TestPostgresCommands covers PostgreSQL")
+	}
+}
 
 // startPortal runs serve in the background like main does and returns its base URL.
 func startPortal(t *testing.T, c serveConfig, getenv func(string) string) (string, *bytes.Buffer, func() error) {
@@ -43,6 +52,7 @@ func startPortal(t *testing.T, c serveConfig, getenv func(string) string) (strin
 }
 
 func TestServeDemoAndShutdown(t *testing.T) {
+	sqliteOnly(t)
 	dir := t.TempDir()
 	db := filepath.Join(dir, "portal.db")
 	base, out, stop := startPortal(t, serveConfig{db: db, demo: true}, noEnv)
@@ -73,6 +83,7 @@ func TestServeDemoAndShutdown(t *testing.T) {
 }
 
 func TestRefusesUnsafeConfiguration(t *testing.T) {
+	sqliteOnly(t)
 	dir := t.TempDir()
 	db := filepath.Join(dir, "portal.db")
 	// Seed the demo into the database, then try to serve it without -demo.
@@ -106,6 +117,7 @@ func TestRefusesUnsafeConfiguration(t *testing.T) {
 }
 
 func TestSeedRefusesNonEmptyDatabase(t *testing.T) {
+	sqliteOnly(t)
 	db := filepath.Join(t.TempDir(), "portal.db")
 	args := []string{"seed", "-scale", "demo", "-db", db}
 	if err := run(context.Background(), args, noEnv, nil, io.Discard, io.Discard); err != nil {
@@ -118,6 +130,7 @@ func TestSeedRefusesNonEmptyDatabase(t *testing.T) {
 }
 
 func TestCreateAdminAndBackup(t *testing.T) {
+	sqliteOnly(t)
 	dir := t.TempDir()
 	db := filepath.Join(dir, "portal.db")
 	var out bytes.Buffer

@@ -39,6 +39,10 @@ var demoImages = sync.OnceValue(func() map[string][]byte {
 	return out
 })
 
+// Demo returns one of the demo city's built-in illustrations (names "demo-…"), which no
+// storage holds: they are part of the program.
+func Demo(name string) ([]byte, bool) { return demoFile(name) }
+
 func demoFile(name string) ([]byte, bool) {
 	if len(name) < 5 || name[:5] != "demo-" {
 		return nil, false

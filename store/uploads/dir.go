@@ -24,6 +24,18 @@ func OpenDir(path string) (*Dir, error) {
 	return &Dir{path: path}, nil
 }
 
+// OpenExisting opens an upload folder that must exist.
+func OpenExisting(path string) (*Dir, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !info.IsDir() {
+		return nil, fmt.Errorf("%s is not a folder", path)
+	}
+	return &Dir{path: path}, nil
+}
+
 // Path returns the folder's path.
 func (d *Dir) Path() string { return d.path }
 

@@ -1,0 +1,7 @@
+-- Uploaded files kept in the database, so that every portal server serves what any of
+-- them received (see the SQLite twin).
+CREATE TABLE files (
+    name       TEXT PRIMARY KEY,
+    data       BYTEA NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL
+);
