@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jinducity/portal"
 	"github.com/jinducity/portal/store/seed"
@@ -104,7 +105,7 @@ func TestJoinPINGuessingStopped(t *testing.T) {
 	wantStatus(t, "the right PIN while locked", own.post("/join", joinForm("王小明", "8", testPIN)), http.StatusTooManyRequests)
 	wantNoStudentSession(t, "locked", own)
 
-	e.advance(portal.PINWindow + 1)
+	e.advance(portal.PINWindow + time.Second)
 	wantStatus(t, "the right PIN once the window passed", own.post("/join", joinForm("王小明", "8", testPIN)), http.StatusSeeOther)
 }
 

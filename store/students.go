@@ -163,8 +163,8 @@ func (s *Store) pinTry(ctx context.Context, classID, studentID int64) (locked bo
 			var n int
 			err := tx.QueryRowContext(ctx, `INSERT INTO pin_failures (scope, since, failures) VALUES (?, ?, 1)
 				ON CONFLICT (scope) DO UPDATE SET
-					failures = CASE WHEN pin_failures.since < ? THEN 1 ELSE pin_failures.failures + 1 END,
-					since = CASE WHEN pin_failures.since < ? THEN excluded.since ELSE pin_failures.since END
+					failures = CASE WHEN pin_failures.since <= ? THEN 1 ELSE pin_failures.failures + 1 END,
+					since = CASE WHEN pin_failures.since <= ? THEN excluded.since ELSE pin_failures.since END
 				RETURNING failures`, sc.scope, now, start, start).Scan(&n)
 			if err != nil {
 				return err
