@@ -21,19 +21,23 @@ import (
 const public = "public"
 
 var routeRoles = map[string][]string{
-	"GET /healthz":                                    {public},
-	"GET /static/*":                                   {public},
-	"GET /lang/{lang}":                                {public},
-	"GET /":                                           {public},
-	"GET /schools":                                    {public},
-	"GET /schools/{id}":                               {public},
-	"GET /demonstration-schools":                      {public},
-	"GET /api/v1/stats":                               {public},
-	"GET /login":                                      {public},
-	"POST /login":                                     {public},
-	"POST /logout":                                    {public},
-	"GET /join":                                       {public},
-	"POST /join":                                      {public},
+	"GET /healthz":                    {public},
+	"GET /static/*":                   {public},
+	"GET /lang/{lang}":                {public},
+	"GET /":                           {public},
+	"GET /schools":                    {public},
+	"GET /schools/{id}":               {public},
+	"GET /demonstration-schools":      {public},
+	"GET /api/v1/stats":               {public},
+	"GET /login":                      {public},
+	"POST /login":                     {public},
+	"POST /logout":                    {public},
+	"GET /join":                       {public},
+	"POST /join":                      {public},
+	"GET /join/code":                  {public},
+	"POST /join/code":                 {public},
+	"POST /school/classes/{id}/slips": {"teacher"},
+	"POST /school/classes/{id}/students/{sid}/pin/reset": {"teacher"},
 	"GET /account":                                    {"admin", "district", "teacher", "coordinator", "volunteer"},
 	"GET /account/password":                           {"admin", "district", "teacher", "coordinator", "volunteer"},
 	"POST /account/password":                          {"admin", "district", "teacher", "coordinator", "volunteer"},
@@ -213,7 +217,7 @@ func mustFixtures(t *testing.T, e *testEnv) fixtures {
 		t.Fatal(err)
 	}
 	f["class"] = itoa(int(c.ID))
-	st, _, err := e.Store.JoinClass(ctx, portal.StudentJoin{Code: c.JoinCode, Name: "临时学生", Number: "98"})
+	st, _, err := e.Store.JoinClass(ctx, portal.StudentJoin{Code: c.JoinCode, Name: "临时学生", Number: "98", PIN: testPIN})
 	if err != nil {
 		t.Fatal(err)
 	}

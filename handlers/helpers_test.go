@@ -148,11 +148,14 @@ func (e *testEnv) login(username string) *client {
 	return c
 }
 
-// student returns a client that joined the demo class as a student.
+// testPIN is the PIN the tests' students set at their first join.
+const testPIN = "2580"
+
+// student returns a client that joined the demo class as a student with testPIN.
 func (e *testEnv) student(name, number string) *client {
 	e.t.Helper()
 	c := e.client()
-	res := c.post("/join", url.Values{"code": {seed.DemoJoinCode}, "name": {name}, "number": {number}})
+	res := c.post("/join", url.Values{"code": {seed.DemoJoinCode}, "name": {name}, "number": {number}, "pin": {testPIN}})
 	if res.StatusCode != http.StatusSeeOther {
 		e.t.Fatalf("join as %s: status %d, want 303", name, res.StatusCode)
 	}

@@ -51,7 +51,8 @@ func (s *Server) cityQuizView(r *http.Request, f *views.Form) (*views.CityQuizze
 func (s *Server) adminQuizzes(w http.ResponseWriter, r *http.Request) error {
 	now := s.now().In(portal.CST).Truncate(time.Hour)
 	f := &views.Form{Values: map[string]string{"band": "junior", "questions": "10", "time_limit": "15", "pass_mark": "80",
-		"opens_at": now.Format(views.DateTimeLocal), "closes_at": now.AddDate(0, 0, 14).Format(views.DateTimeLocal)}}
+		"opens_at": now.Format(views.DateTimeLocal), "closes_at": now.AddDate(0, 0, 14).Format(views.DateTimeLocal),
+		"review": string(portal.ReviewClosed)}}
 	v, err := s.cityQuizView(r, f)
 	if err != nil {
 		return err
@@ -64,7 +65,8 @@ func (s *Server) adminQuizzes(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) adminQuizPublish(w http.ResponseWriter, r *http.Request) error {
 	q := &portal.Quiz{Kind: portal.QuizKnowledge}
 	f := quizForm(r, q)
-	err := s.store.PublishCityTest(r.Context(), who(r).actor(), q, s.available(q), formTime(r, "opens_at"), formTime(r, "closes_at"))
+	err := s.store.PublishCityTest(r.Context(), who(r).actor(), q, s.available(q), formTime(r, "opens_at"), formTime(r, "closes_at"),
+		portal.Review(f.Values["review"]))
 	if err != nil {
 		if _, ok := portal.AsFieldErrors(err); !ok {
 			return err

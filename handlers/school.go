@@ -32,6 +32,8 @@ func (s *Server) schoolRoutes(r chi.Router) {
 			r.Get("/slip", s.h(s.classSlip))
 			r.Get("/qr.png", s.h(s.classQR))
 			r.Post("/students/{sid}/remove", s.h(s.removeStudent))
+			r.Post("/students/{sid}/pin/reset", s.h(s.resetStudentPIN))
+			r.Post("/slips", s.h(s.studentSlips))
 		})
 	})
 }

@@ -43,9 +43,12 @@ func (s *Store) BulkQuizzes(ctx context.Context, a portal.Actor, quizzes []*port
 		}
 		for i, x := range as {
 			x.QuizID = x.Quiz.ID
+			if x.Review == "" {
+				x.Review = portal.DefaultReview(x.Quiz.Kind)
+			}
 			id, err := insertID(ctx, tx, `INSERT INTO quiz_assignments (quiz_id, class_id, band, school_year, opens_at, closes_at,
-				created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`, x.QuizID, nullID(x.ClassID), x.Band, x.SchoolYear, x.OpensAt.UTC(),
-				x.ClosesAt.UTC(), x.OpensAt.UTC())
+				review, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, x.QuizID, nullID(x.ClassID), x.Band, x.SchoolYear, x.OpensAt.UTC(),
+				x.ClosesAt.UTC(), string(x.Review), x.OpensAt.UTC())
 			if err != nil {
 				return bulkError("assignment", i, x.Quiz.Title, err)
 			}

@@ -25,11 +25,11 @@ var auditActions = map[string]bool{
 	"district.create": true, "district.update": true, "school.create": true, "school.update": true,
 	"school.disable": true, "school.enable": true, "student.remove": true, "user.create": true,
 	"user.update": true, "user.disable": true, "user.enable": true, "user.password_change": true,
-	"user.password_reset": true,
-	"creation.standard":   true, "creation.round": true, "creation.created": true, "creation.draft": true,
+	"creation.standard": true, "creation.round": true, "creation.created": true, "creation.draft": true,
 	"creation.document": true, "creation.document.remove": true, "creation.submitted": true, "creation.returned": true,
 	"creation.recommended": true, "creation.scored": true, "creation.designated": true, "creation.declined": true,
 	"demonstration.renew": true, "demonstration.notice": true, "assessment.parts": true,
+	"user.password_reset": true, "student.pin.reset": true, "student.pin.set": true, "student.codes": true,
 }
 
 // AuditActionName translates an audit action; actions without a name show as logged.
