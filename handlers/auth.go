@@ -64,7 +64,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return fail("LoginFailed", http.StatusUnauthorized)
 	}
 	key := guardKey(username, s.clientIP(r))
-	if msg := s.guarded(w, key); msg != "" {
+	if msg, err := s.guarded(w, r, key); err != nil {
+		return err
+	} else if msg != "" {
 		return fail(msg, http.StatusTooManyRequests)
 	}
 	u, hash, err := s.store.UserCredentials(r.Context(), username)
@@ -81,7 +83,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		s.log.Info("login failed", "username", username, "ip", s.clientIP(r))
 		return fail("LoginFailed", http.StatusUnauthorized)
 	}
-	s.guard.reset(key)
+	if err := s.guard.reset(r.Context(), key); err != nil {
+		return err
+	}
 	if err := s.startSession(w, r, keyUserID, u.ID); err != nil {
 		return err
 	}
@@ -101,16 +105,16 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 // guarded asks the login guard for a password try: the message for a try it refuses
 // (slowed down or locked), with its Retry-After, or "" when the pair may try now, its try
 // counted until a right password resets it.
-func (s *Server) guarded(w http.ResponseWriter, key string) string {
-	d, locked := s.guard.try(key)
-	if d <= 0 {
-		return ""
+func (s *Server) guarded(w http.ResponseWriter, r *http.Request, key string) (string, error) {
+	d, locked, err := s.guard.try(r.Context(), key)
+	if err != nil || d <= 0 {
+		return "", err
 	}
 	w.Header().Set("Retry-After", strconv.Itoa(int(d.Seconds())+1))
 	if locked {
-		return "ErrLoginLocked"
+		return "ErrLoginLocked", nil
 	}
-	return "ErrLoginSlowDown"
+	return "ErrLoginSlowDown", nil
 }
 
 // startSession replaces whatever session the request had with a new one, under a new
@@ -164,7 +168,9 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	form := &views.Form{Values: map[string]string{}}
 	render := func(f *views.Form) templ.Component { return views.PasswordForm(f, u.MustChangePassword) }
 	key := guardKey(u.Username, s.clientIP(r))
-	if msg := s.guarded(w, key); msg != "" {
+	if msg, err := s.guarded(w, r, key); err != nil {
+		return err
+	} else if msg != "" {
 		form.Message = msg
 		return s.render(w, r, http.StatusTooManyRequests, render(form))
 	}
@@ -176,8 +182,8 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	}
 	if len(current) > 1024 || !portal.CheckPassword(hash, current) {
 		f.AddID("current", "ErrCurrentPassword")
-	} else {
-		s.guard.reset(key)
+	} else if err := s.guard.reset(r.Context(), key); err != nil {
+		return err
 	}
 	f.Add("new", portal.ValidatePassword(next))
 	if next != again {

@@ -1,8 +1,10 @@
 package handlers
 
 import (
-	"sync"
+	"context"
 	"time"
+
+	"github.com/jinducity/portal/store"
 )
 
 // loginGuard limits password guesses per account and client address together, so that
@@ -12,30 +14,25 @@ import (
 // failure; at lockAt failures within window the pair is refused until the window, counted
 // from its first failure, has passed. Logins and password changes share it.
 //
-// The counts are in memory, like the per-address limiters: they restart with the
-// process and are not shared between servers.
+// The counts are in the database (store.TryGuess), so they hold across portal servers
+// and restarts; each try is one short write.
 type loginGuard struct {
+	store    guessStore
 	now      func() time.Time
 	window   time.Duration
 	lockAt   int
 	slowFrom int
 	step     time.Duration
-
-	mu sync.Mutex
-	m  map[string]*guesses
 }
 
-type guesses struct {
-	n           int
-	first, last time.Time
+// guessStore keeps the counts.
+type guessStore interface {
+	TryGuess(ctx context.Context, key string, decide func(store.Guesses) (store.Guesses, bool)) error
+	ForgetGuesses(ctx context.Context, key string) error
 }
 
-// maxGuessEntries bounds the memory a flood of made-up usernames can take: past it,
-// entries whose window has passed are dropped, and if none has, the oldest half.
-const maxGuessEntries = 50000
-
-func newLoginGuard(now func() time.Time, window time.Duration, lockAt int) *loginGuard {
-	return &loginGuard{now: now, window: window, lockAt: lockAt, slowFrom: 2, step: 2 * time.Second, m: map[string]*guesses{}}
+func newLoginGuard(st guessStore, now func() time.Time, window time.Duration, lockAt int) *loginGuard {
+	return &loginGuard{store: st, now: now, window: window, lockAt: lockAt, slowFrom: 2, step: 2 * time.Second}
 }
 
 func guardKey(username, ip string) string { return username + "\x00" + ip }
@@ -43,54 +40,34 @@ func guardKey(username, ip string) string { return username + "\x00" + ip }
 // try asks to check a password for the pair. When the pair must wait, it returns how
 // long (and whether it is locked rather than merely slowed down) and the try is not
 // counted. Otherwise the try is counted as a failure before the password is checked, so
-// that guesses sent all at once cannot each pass on the count from before the others;
-// a right password then calls reset.
-func (g *loginGuard) try(key string) (d time.Duration, locked bool) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
+// that guesses sent all at once, to one server or several, cannot each pass on the
+// count from before the others; a right password then calls reset.
+func (g *loginGuard) try(ctx context.Context, key string) (d time.Duration, locked bool, err error) {
 	now := g.now()
-	e := g.m[key]
-	if e != nil && now.Sub(e.first) < g.window {
-		if e.n >= g.lockAt {
-			return e.first.Add(g.window).Sub(now), true
-		}
-		if e.n >= g.slowFrom {
-			if d := e.last.Add(g.step << (e.n - g.slowFrom)).Sub(now); d > 0 {
-				return d, false
+	err = g.store.TryGuess(ctx, key, func(e store.Guesses) (store.Guesses, bool) {
+		d, locked = 0, false
+		if e.N > 0 && now.Sub(e.First) < g.window {
+			if e.N >= g.lockAt {
+				d, locked = e.First.Add(g.window).Sub(now), true
+				return e, false
 			}
+			if e.N >= g.slowFrom {
+				if wait := e.Last.Add(g.step << (e.N - g.slowFrom)).Sub(now); wait > 0 {
+					d = wait
+					return e, false
+				}
+			}
+		} else {
+			e = store.Guesses{First: now}
 		}
-	} else {
-		if len(g.m) >= maxGuessEntries {
-			g.prune(now)
-		}
-		e = &guesses{first: now}
-		g.m[key] = e
-	}
-	e.n++
-	e.last = now
-	return 0, false
+		e.N++
+		e.Last = now
+		return e, true
+	})
+	return d, locked, err
 }
 
 // reset forgets the pair's failures after a right password.
-func (g *loginGuard) reset(key string) {
-	g.mu.Lock()
-	delete(g.m, key)
-	g.mu.Unlock()
-}
-
-func (g *loginGuard) prune(now time.Time) {
-	for k, e := range g.m {
-		if now.Sub(e.first) >= g.window {
-			delete(g.m, k)
-		}
-	}
-	if len(g.m) < maxGuessEntries {
-		return
-	}
-	cut := now.Add(-g.window / 2)
-	for k, e := range g.m {
-		if e.first.Before(cut) {
-			delete(g.m, k)
-		}
-	}
+func (g *loginGuard) reset(ctx context.Context, key string) error {
+	return g.store.ForgetGuesses(ctx, key)
 }

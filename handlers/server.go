@@ -102,7 +102,7 @@ func New(cfg Config) (*Server, error) {
 	s.sessions = NewSessionStore(cfg.Store, cfg.Clock, cfg.Secure, securecookie.CodecsFromPairs(cfg.SessionKeys...)...)
 	s.ipLimit = httprate.NewRateLimiter(cfg.LoginPerIP, time.Minute)
 	s.regLimit = httprate.NewRateLimiter(cfg.RegisterPerIP, 10*time.Minute)
-	s.guard = newLoginGuard(cfg.Clock, cfg.LoginLockout, cfg.LoginPerAccount)
+	s.guard = newLoginGuard(cfg.Store, cfg.Clock, cfg.LoginLockout, cfg.LoginPerAccount)
 	s.router = s.routes()
 
 	working := cfg.Working

@@ -212,7 +212,8 @@ func serveWith(ctx context.Context, c serveConfig, getenv func(string) string, s
 	return srv.Shutdown(sctx)
 }
 
-// sweepSessions removes expired sessions every hour.
+// sweepSessions removes expired sessions every hour, and failed-login counts of more
+// than a day ago (the lockout window is far shorter).
 func sweepSessions(ctx context.Context, st *store.Store, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
@@ -221,6 +222,9 @@ func sweepSessions(ctx context.Context, st *store.Store, log *slog.Logger) {
 			log.Error("sweep sessions", "err", err)
 		} else if n > 0 {
 			log.Info("swept sessions", "expired", n)
+		}
+		if _, err := st.DeleteOldGuesses(ctx, time.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+			log.Error("sweep login counts", "err", err)
 		}
 		select {
 		case <-ctx.Done():
