@@ -157,7 +157,7 @@ func serveWith(ctx context.Context, c serveConfig, getenv func(string) string, s
 		return err
 	}
 	handlers.TuneMemory(getenv)
-	files, err := fileStorage(c, st)
+	files, err := fileStorage(ctx, c, st, getenv)
 	if err != nil {
 		return err
 	}
