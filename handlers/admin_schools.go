@@ -22,6 +22,15 @@ func (s *Server) adminSchools(w http.ResponseWriter, r *http.Request) error {
 	if st := portal.Stage(filter.Get("stage")); st.Valid() {
 		f.Stage = st
 	}
+	if format, err := exportFormat(r); err != nil {
+		return err
+	} else if format != "" {
+		x, err := s.schoolsExport(r, f, s.schoolFilterText(r, f))
+		if err != nil {
+			return err
+		}
+		return s.sendExport(w, r, format, x)
+	}
 	page := pageParam(r)
 	f.Limit, f.Offset = adminPageSize, (page-1)*adminPageSize
 	schools, total, err := s.store.ListSchools(ctx, f)

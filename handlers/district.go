@@ -5,6 +5,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/jinducity/portal"
+	"github.com/jinducity/portal/store"
 	"github.com/jinducity/portal/views"
 )
 
@@ -24,6 +25,15 @@ func (s *Server) districtHome(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.store.GetDistrict(ctx, who(r).User.DistrictID)
 	if err != nil {
 		return err
+	}
+	if format, err := exportFormat(r); err != nil {
+		return err
+	} else if format != "" {
+		x, err := s.schoolsExport(r, store.SchoolFilter{DistrictID: d.ID}, views.T(ctx, "AdminDistrict")+"："+d.Name)
+		if err != nil {
+			return err
+		}
+		return s.sendExport(w, r, format, x)
 	}
 	year := portal.SchoolYear(s.now())
 	schools, err := s.store.DistrictSchools(ctx, d.ID, year)

@@ -1,0 +1,45 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/jinducity/portal"
+)
+
+// EachSchool calls fn with every school matching f (Limit and Offset ignored), by district
+// then name, each with its classes (not archived) and joined students of the school year,
+// one row at a time: the export of the city's school list. The *School passed is reused
+// for the next row.
+func (s *Store) EachSchool(ctx context.Context, f SchoolFilter, schoolYear int, fn func(*portal.School) error) error {
+	where, args := f.where()
+	rows, err := s.read.QueryContext(ctx, `SELECT `+schoolColumns+`, COALESCE(cc.classes, 0), COALESCE(cc.students, 0)`+
+		schoolFrom+`
+		LEFT JOIN (SELECT c.school_id, SUM(CASE WHEN c.archived = 0 THEN 1 ELSE 0 END) AS classes,
+			SUM(c.student_count) AS students FROM classes c
+			WHERE c.school_year = ? GROUP BY c.school_id) cc ON cc.school_id = sc.id`+where+`
+		ORDER BY sc.district_id, sc.name`, append([]any{schoolYear}, args...)...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sc portal.School
+		var dmID, dmYear sql.NullInt64
+		var dmLevel, dmNote sql.NullString
+		err := rows.Scan(&sc.ID, &sc.DistrictID, &sc.Name, &sc.Stage, &sc.Enrolment, &sc.HasGraduating, &sc.Address,
+			&sc.ContactName, &sc.ContactPhone, &sc.Active, &sc.CreatedAt, &sc.DistrictName,
+			&dmID, &dmLevel, &dmYear, &dmNote, &sc.Classes, &sc.StudentsJoined)
+		if err != nil {
+			return err
+		}
+		if dmID.Valid {
+			sc.Demonstration = &portal.Demonstration{ID: dmID.Int64, SchoolID: sc.ID, Level: portal.DemoLevel(dmLevel.String),
+				Year: int(dmYear.Int64), Status: portal.DemoActive, Note: dmNote.String, SchoolName: sc.Name, District: sc.DistrictName}
+		}
+		if err := fn(&sc); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
