@@ -412,6 +412,11 @@ func (s *Server) associationReport(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
+	if format, err := exportFormat(r); err != nil {
+		return err
+	} else if format != "" {
+		return s.sendExport(w, r, format, s.associationReportExport(r, as, rep, year))
+	}
 	return s.page(w, r, views.AssociationReport(as, rep, year, s.now()))
 }
 
@@ -425,6 +430,11 @@ func (s *Server) cityVolunteers(w http.ResponseWriter, r *http.Request) error {
 	rows, months, err := s.store.CityVolunteerReport(r.Context(), from, to)
 	if err != nil {
 		return err
+	}
+	if format, err := exportFormat(r); err != nil {
+		return err
+	} else if format != "" {
+		return s.sendExport(w, r, format, s.cityVolunteersExport(r, rows, year))
 	}
 	return s.page(w, r, views.CityVolunteers(rows, months, year))
 }

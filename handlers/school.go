@@ -96,6 +96,11 @@ func (s *Server) classList(w http.ResponseWriter, r *http.Request) error {
 	if len(years) == 0 || years[0] != current {
 		years = append([]int{current}, years...)
 	}
+	if format, err := exportFormat(r); err != nil {
+		return err
+	} else if format != "" {
+		return s.sendExport(w, r, format, s.rosterExport(r, sc, year, 0, sc.Name))
+	}
 	classes, err := s.store.ListClasses(r.Context(), sc.ID, year, true)
 	if err != nil {
 		return err

@@ -43,3 +43,30 @@ func (s *Store) EachSchool(ctx context.Context, f SchoolFilter, schoolYear int, 
 	}
 	return rows.Err()
 }
+
+// EachStudent calls fn with the students of a school's classes of a school year (of one
+// class when classID is not 0), by grade, class and number, one row at a time: the
+// school's roster as its export downloads it. The *Student passed is reused.
+func (s *Store) EachStudent(ctx context.Context, schoolID int64, schoolYear int, classID int64, fn func(*portal.Student) error) error {
+	q := `SELECT ` + studentColumns + studentFrom + ` WHERE c.school_id = ? AND c.school_year = ?`
+	args := []any{schoolID, schoolYear}
+	if classID > 0 {
+		q += ` AND st.class_id = ?`
+		args = append(args, classID)
+	}
+	rows, err := s.read.QueryContext(ctx, q+` ORDER BY c.grade, c.name, c.id, LENGTH(st.number), st.number`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		st, err := scanStudent(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(st); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
