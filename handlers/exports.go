@@ -53,6 +53,10 @@ type export struct {
 	Rows   func(emit func(row ...any) error) error
 }
 
+// errTooManyRows refuses a workbook longer than a sheet can be (Excel's 1,048,576 rows);
+// the CSV of the same rows has no limit.
+var errTooManyRows = portal.Errorf(portal.EINVALID, "ExportTooManyRows")
+
 // Export formats; an unknown format is a 404, as an unknown page would be.
 const (
 	formatXLSX = "xlsx"
@@ -308,6 +312,9 @@ func writeXLSX(w io.Writer, x *export, exportedAt string, now time.Time) error {
 			return fmt.Errorf("export %s: row of %d values, %d columns", x.File, len(row), len(x.Cols))
 		}
 		n++
+		if n > excelize.TotalRows {
+			return errTooManyRows
+		}
 		for i, v := range row {
 			cells[i] = xlsxCell(x.Cols[i].Kind, v, styles)
 		}
