@@ -187,3 +187,40 @@ func (s *Server) opportunitiesExport(r *http.Request, f store.OpportunityFilter)
 		},
 	}
 }
+
+// matrixExport is a school's matrix of the ten: a row per activity, the school's records
+// of it, then each class's (0: not yet; empty: it does not apply to the class).
+func (s *Server) matrixExport(r *http.Request, v *views.ActivityMatrixView) *export {
+	ctx := r.Context()
+	t := func(id string) string { return views.T(ctx, id) }
+	m := v.Matrix
+	cols := []exportCol{{t("ExportActivity"), colText, 30}, {t("ExportSchoolRecords"), colInt, 10}}
+	for _, c := range m.Classes {
+		cols = append(cols, exportCol{c.Name, colInt, 10})
+	}
+	return &export{
+		File: t("ExportMatrixFile"), Title: v.School.Name + " " + t("ExportMatrixFile"), Filter: views.SchoolYearName(ctx, v.Year),
+		Cols: cols,
+		Rows: func(emit func(...any) error) error {
+			row := make([]any, len(cols))
+			for _, mr := range m.Rows {
+				row[0], row[1] = views.ActName(ctx, mr.Type), nil
+				if mr.Applies {
+					row[1] = len(mr.Records)
+				}
+				for i, cell := range mr.Cells {
+					switch cell.State {
+					case portal.CellNotApplicable:
+						row[2+i] = nil
+					default:
+						row[2+i] = len(cell.Records)
+					}
+				}
+				if err := emit(row...); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	}
+}

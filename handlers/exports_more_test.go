@@ -131,3 +131,24 @@ func TestExportVolunteers(t *testing.T) {
 	}
 	wantStatus(t, "coordinator on the city's", e.login("coordinator").get("/city/volunteers/?format=csv"), http.StatusForbidden)
 }
+
+func TestExportSchoolMatrix(t *testing.T) {
+	e := mustEnv(t)
+	ctx := context.Background()
+	teacher, _, err := e.Store.UserCredentials(ctx, "teacher")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := mustCSV(t, download(t, e.login("teacher"), "/school/activities/?format=csv", "text/csv; charset=utf-8", "“十个一”分班"))
+	if len(rows) != 11 {
+		t.Fatalf("%d rows, want the heading and the ten", len(rows))
+	}
+	classes, _ := e.Store.ListClasses(ctx, teacher.SchoolID, portal.SchoolYear(e.Now), true)
+	if len(rows[0]) != 2+len(classes) {
+		t.Errorf("headings %q: want activity, school and %d classes", rows[0], len(classes))
+	}
+	sc, _ := e.Store.GetSchool(ctx, teacher.SchoolID, portal.SchoolYear(e.Now))
+	path := "/activities/schools/" + itoa(int(sc.ID)) + "?format=xlsx"
+	download(t, e.login("district"), path, xlsxType, "“十个一”分班")
+	wantStatus(t, "another district's reviewer", e.login("district2").get(path), http.StatusNotFound)
+}
