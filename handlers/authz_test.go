@@ -160,6 +160,11 @@ var routeRoles = map[string][]string{
 	"GET /admin/quizzes":                                           {"admin"},
 	"POST /admin/quizzes":                                          {"admin"},
 	"GET /district/quizzes":                                        {"district"},
+	// Roster import (issue 16).
+	"GET /school/import":          {"teacher"},
+	"GET /school/import/template": {"teacher"},
+	"POST /school/import":         {"teacher"},
+	"POST /school/import/confirm": {"teacher"},
 }
 
 var allRoles = []string{"", "admin", "district", "teacher", "coordinator", "volunteer", "student"}

@@ -33,6 +33,11 @@ func (s *Server) schoolRoutes(r chi.Router) {
 			r.Get("/qr.png", s.h(s.classQR))
 			r.Post("/students/{sid}/remove", s.h(s.removeStudent))
 		})
+		// Roster import (issue 16, imports.go).
+		r.Get("/import", s.h(s.importForm))
+		r.Get("/import/template", s.h(s.importTemplate))
+		r.Post("/import", s.h(s.importPreview))
+		r.Post("/import/confirm", s.h(s.importConfirm))
 	})
 }
 

@@ -7,14 +7,14 @@ import (
 	"github.com/jinducity/portal"
 )
 
-const studentColumns = `st.id, st.class_id, st.name, st.number, st.created_at, c.name, c.grade, c.school_id, sc.name, c.school_year`
+const studentColumns = `st.id, st.class_id, st.name, st.number, st.created_at, c.name, c.grade, c.school_id, sc.name, c.school_year, st.imported`
 
 const studentFrom = ` FROM students st JOIN classes c ON c.id = st.class_id JOIN schools sc ON sc.id = c.school_id`
 
 func scanStudent(row interface{ Scan(...any) error }) (*portal.Student, error) {
 	var st portal.Student
 	err := row.Scan(&st.ID, &st.ClassID, &st.Name, &st.Number, &st.CreatedAt, &st.ClassName, &st.Grade, &st.SchoolID,
-		&st.SchoolName, &st.SchoolYear)
+		&st.SchoolName, &st.SchoolYear, &st.Imported)
 	return &st, err
 }
 
@@ -36,8 +36,22 @@ func (s *Store) JoinClass(ctx context.Context, j portal.StudentJoin) (st *portal
 		}
 		var id int64
 		var name string
-		err = tx.QueryRowContext(ctx, `SELECT id, name FROM students WHERE class_id = ? AND number = ?`, classID, j.Number).Scan(&id, &name)
+		var imported bool
+		err = tx.QueryRowContext(ctx, `SELECT id, name, imported FROM students WHERE class_id = ? AND number = ?`, classID, j.Number).
+			Scan(&id, &name, &imported)
 		switch {
+		case err == nil && name == j.Name && imported:
+			// The school imported the student from its roster: this is their first join.
+			if _, err := tx.ExecContext(ctx, `UPDATE students SET imported = 0, created_at = ? WHERE id = ?`, s.now().UTC(), id); err != nil {
+				return err
+			}
+			created = true
+			if err := addStudentCount(ctx, tx, classID, 1); err != nil {
+				return err
+			}
+			if err := s.audit(ctx, tx, portal.StudentActor(id), "student.join", "class", classID, j.Number); err != nil {
+				return err
+			}
 		case err == nil && name == j.Name:
 		case err == nil:
 			return portal.FieldErrors{"number": portal.Msg("ErrNumberTaken")}
@@ -97,15 +111,18 @@ func (s *Store) ListStudents(ctx context.Context, classID int64) ([]portal.Stude
 func (s *Store) RemoveStudent(ctx context.Context, a portal.Actor, classID, studentID int64) error {
 	return s.inIdentityTx(ctx, func(ctx context.Context, tx *Tx) error {
 		var number string
-		if err := tx.QueryRowContext(ctx, `SELECT number FROM students WHERE id = ? AND class_id = ?`, studentID, classID).
-			Scan(&number); err != nil {
+		var imported bool
+		if err := tx.QueryRowContext(ctx, `SELECT number, imported FROM students WHERE id = ? AND class_id = ?`, studentID, classID).
+			Scan(&number, &imported); err != nil {
 			return notFound(err)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM students WHERE id = ?`, studentID); err != nil {
 			return err
 		}
-		if err := addStudentCount(ctx, tx, classID, -1); err != nil {
-			return err
+		if !imported { // only joined students are counted
+			if err := addStudentCount(ctx, tx, classID, -1); err != nil {
+				return err
+			}
 		}
 		return s.audit(ctx, tx, a, "student.remove", "class", classID, number)
 	})
