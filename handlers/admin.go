@@ -53,6 +53,10 @@ func (s *Server) adminRoutes(r chi.Router) {
 		r.Post("/demonstrations/{id}/revoke", s.h(s.adminDemonstrationRevoke))
 
 		r.Get("/audit", s.h(s.adminAudit))
+
+		// Dashboards (issue 16, dashboards.go).
+		r.Get("/dashboard", s.h(s.cityDashboard(false)))
+		r.Get("/dashboard/wall", s.h(s.cityDashboard(true)))
 	})
 }
 

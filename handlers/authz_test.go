@@ -160,7 +160,11 @@ var routeRoles = map[string][]string{
 	"GET /admin/quizzes":                                           {"admin"},
 	"POST /admin/quizzes":                                          {"admin"},
 	"GET /district/quizzes":                                        {"district"},
-	// Roster import (issue 16).
+	// Dashboards and roster import (issue 16).
+	"GET /admin/dashboard":        {"admin"},
+	"GET /admin/dashboard/wall":   {"admin"},
+	"GET /district/dashboard":     {"district"},
+	"GET /school/dashboard":       {"teacher"},
 	"GET /school/import":          {"teacher"},
 	"GET /school/import/template": {"teacher"},
 	"POST /school/import":         {"teacher"},

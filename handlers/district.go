@@ -14,6 +14,7 @@ func (s *Server) districtRoutes(r chi.Router) {
 	r.Route("/district", func(r chi.Router) {
 		r.Use(s.requireRole(string(portal.RoleDistrict)))
 		r.Get("/", s.h(s.districtHome))
+		r.Get("/dashboard", s.h(s.districtDashboard)) // issue 16, dashboards_scoped.go
 	})
 }
 

@@ -67,7 +67,7 @@ type countingWriter struct {
 	n    int64
 }
 
-func (w *countingWriter) Header() http.Header { return w.h }
+func (w *countingWriter) Header() http.Header  { return w.h }
 func (w *countingWriter) WriteHeader(code int) { w.code = code }
 func (w *countingWriter) Write(p []byte) (int, error) {
 	w.n += int64(len(p))

@@ -33,6 +33,7 @@ func (s *Server) schoolRoutes(r chi.Router) {
 			r.Get("/qr.png", s.h(s.classQR))
 			r.Post("/students/{sid}/remove", s.h(s.removeStudent))
 		})
+		r.Get("/dashboard", s.h(s.schoolDashboard)) // issue 16, dashboards_scoped.go
 		// Roster import (issue 16, imports.go).
 		r.Get("/import", s.h(s.importForm))
 		r.Get("/import/template", s.h(s.importTemplate))
