@@ -29,6 +29,7 @@ func (s *Server) adminRoutes(r chi.Router) {
 
 		r.Get("/schools", s.h(s.adminSchools))
 		r.Get("/schools/new", s.h(s.adminSchoolNew))
+		r.Get("/schools/suggest", s.h(s.schoolSuggest)) // the school picker's suggestions (pickers.go)
 		r.Post("/schools/new", s.h(s.adminSchoolCreate))
 		r.Get("/schools/{id}/edit", s.h(s.adminSchoolEdit))
 		r.Post("/schools/{id}/edit", s.h(s.adminSchoolUpdate))

@@ -162,6 +162,7 @@ var routeRoles = map[string][]string{
 	"GET /district/quizzes":                                        {"district"},
 	// Dashboards and roster import (issue 16).
 	"GET /admin/dashboard":        {"admin"},
+	"GET /admin/schools/suggest":  {"admin"},
 	"GET /admin/dashboard/wall":   {"admin"},
 	"GET /district/dashboard":     {"district"},
 	"GET /school/dashboard":       {"teacher"},

@@ -2,12 +2,16 @@ package handlers
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/jinducity/portal"
 	"github.com/jinducity/portal/store"
 	"github.com/jinducity/portal/views"
 )
+
+// districtPageSize is the number of schools a page of the district's table shows.
+const districtPageSize = 50
 
 // districtRoutes are the district reviewer's pages, scoped to their district.
 func (s *Server) districtRoutes(r chi.Router) {
@@ -41,7 +45,9 @@ func (s *Server) districtHome(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := views.DistrictView{District: d, SchoolYear: year, Schools: schools}
+	v := views.DistrictView{District: d, SchoolYear: year, Schools: schools, Filter: queryForm(r, "q")}
+	q := v.Filter.Get("q")
+	var rows []portal.School
 	for _, sc := range schools {
 		v.Enrolment += sc.Enrolment
 		v.Classes += sc.Classes
@@ -49,6 +55,14 @@ func (s *Server) districtHome(w http.ResponseWriter, r *http.Request) error {
 		if sc.Demonstration != nil {
 			v.Demonstrations++
 		}
+		if q == "" || strings.Contains(sc.Name, q) {
+			rows = append(rows, sc)
+		}
 	}
+	// A district of a large city has a few hundred schools: a page of them at a time,
+	// the totals over all.
+	v.Pager = pager(r, pageParam(r), len(rows), districtPageSize)
+	from := min((v.Pager.Page-1)*districtPageSize, len(rows))
+	v.Rows = rows[from:min(from+districtPageSize, len(rows))]
 	return s.page(w, r, views.DistrictHome(v))
 }
