@@ -229,17 +229,17 @@ func (s *Server) cityDashboard(wall bool) handlerFunc {
 		}
 		v.Charts = append(v.Charts, byDistrict, reg)
 
-		months, err := s.store.ActivityMonths(ctx, year, store.DashScope{})
+		months, err := s.activityMonths(r, year, store.DashScope{})
 		if err != nil {
 			return err
 		}
-		lastMonths, err := s.store.ActivityMonths(ctx, year-1, store.DashScope{})
+		lastMonths, err := s.activityMonths(r, year-1, store.DashScope{})
 		if err != nil {
 			return err
 		}
 		v.Charts = append(v.Charts, monthsChart(ctx, "activity-months", t("DashMonthsTitle", "Year", yn, "Scope", t("DashCity")),
 			year, intMap(months), intMap(lastMonths)))
-		buckets, err := s.store.ScoreBuckets(ctx, year, store.DashScope{})
+		buckets, err := s.scoreBuckets(r, year, store.DashScope{})
 		if err != nil {
 			return err
 		}

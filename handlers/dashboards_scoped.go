@@ -66,15 +66,15 @@ func (s *Server) districtDashboard(w http.ResponseWriter, r *http.Request) error
 		reg.Extra[i] = append(reg.Extra[i], tested[i])
 	}
 	scope := store.DashScope{DistrictID: d.ID}
-	months, err := s.store.ActivityMonths(ctx, year, scope)
+	months, err := s.activityMonths(r, year, scope)
 	if err != nil {
 		return err
 	}
-	lastMonths, err := s.store.ActivityMonths(ctx, year-1, scope)
+	lastMonths, err := s.activityMonths(r, year-1, scope)
 	if err != nil {
 		return err
 	}
-	buckets, err := s.store.ScoreBuckets(ctx, year, scope)
+	buckets, err := s.scoreBuckets(r, year, scope)
 	if err != nil {
 		return err
 	}
@@ -129,15 +129,15 @@ func (s *Server) schoolDashboard(w http.ResponseWriter, r *http.Request) error {
 		ten.Series[1].Values = append(ten.Series[1].Values, float64(lastCount[row.Type.Key]))
 	}
 	scope := store.DashScope{SchoolID: sc.ID}
-	months, err := s.store.ActivityMonths(ctx, year, scope)
+	months, err := s.activityMonths(r, year, scope)
 	if err != nil {
 		return err
 	}
-	lastMonths, err := s.store.ActivityMonths(ctx, year-1, scope)
+	lastMonths, err := s.activityMonths(r, year-1, scope)
 	if err != nil {
 		return err
 	}
-	buckets, err := s.store.ScoreBuckets(ctx, year, scope)
+	buckets, err := s.scoreBuckets(r, year, scope)
 	if err != nil {
 		return err
 	}
