@@ -44,12 +44,33 @@ var rosterColumns = map[string]string{
 // parseRoster reads a roster file's student rows. It never panics on any input (see
 // FuzzParseRoster) and refuses what is not a roster with a message for the user.
 func parseRoster(data []byte) ([]portal.RosterRow, error) {
+	rows, err := parseTable(data, rosterColumns, []string{"grade", "class", "name", "number"}, portal.MaxRosterRows)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]portal.RosterRow, len(rows))
+	for i, r := range rows {
+		out[i] = portal.RosterRow{Line: r.Line, Grade: r.F["grade"], Class: r.F["class"], Name: r.F["name"],
+			Number: r.F["number"], Year: r.F["year"]}
+	}
+	return out, nil
+}
+
+// tableRow is one data row of an uploaded table: its line in the file and its fields.
+type tableRow struct {
+	Line int
+	F    map[string]string
+}
+
+// parseTable reads an uploaded .xlsx or .csv: the heading row (naming every required
+// field, within the first rows), then at most max data rows, empty ones skipped.
+func parseTable(data []byte, columns map[string]string, required []string, max int) ([]tableRow, error) {
 	if len(data) > maxRosterUpload {
 		return nil, errImportTooBig
 	}
 	switch {
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
-		return parseRosterXLSX(data)
+		return parseTableXLSX(data, columns, required, max)
 	case bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0}):
 		return nil, errImportXLS
 	case len(bytes.TrimSpace(data)) == 0:
@@ -57,13 +78,13 @@ func parseRoster(data []byte) ([]portal.RosterRow, error) {
 	case bytes.IndexByte(data, 0) >= 0:
 		return nil, errImportNotSheet
 	}
-	return parseRosterCSV(data)
+	return parseTableCSV(data, columns, required, max)
 }
 
 // rowSource yields a file's rows one at a time; io.EOF ends them.
 type rowSource func() ([]string, error)
 
-func parseRosterCSV(data []byte) ([]portal.RosterRow, error) {
+func parseTableCSV(data []byte, columns map[string]string, required []string, max int) ([]tableRow, error) {
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
 	if !utf8.Valid(data) {
 		dec, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
@@ -76,7 +97,7 @@ func parseRosterCSV(data []byte) ([]portal.RosterRow, error) {
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = true
 	r.ReuseRecord = true
-	return readRoster(func() ([]string, error) {
+	return readTable(columns, required, max, func() ([]string, error) {
 		rec, err := r.Read()
 		var perr *csv.ParseError
 		if errors.As(err, &perr) {
@@ -86,7 +107,7 @@ func parseRosterCSV(data []byte) ([]portal.RosterRow, error) {
 	})
 }
 
-func parseRosterXLSX(data []byte) ([]portal.RosterRow, error) {
+func parseTableXLSX(data []byte, columns map[string]string, required []string, max int) ([]tableRow, error) {
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		UnzipSizeLimit: maxRosterUnzipped, UnzipXMLSizeLimit: maxRosterUnzipped})
 	if err != nil {
@@ -124,7 +145,7 @@ func parseRosterXLSX(data []byte) ([]portal.RosterRow, error) {
 	}
 	defer rows.Close()
 	n := 0
-	return readRoster(func() ([]string, error) {
+	return readTable(columns, required, max, func() ([]string, error) {
 		if !rows.Next() {
 			if err := rows.Error(); err != nil {
 				return nil, errImportNotSheet
@@ -152,9 +173,9 @@ func parseRosterXLSX(data []byte) ([]portal.RosterRow, error) {
 	})
 }
 
-// readRoster finds the heading row among the first rows, then reads the student rows
-// after it, skipping empty ones; Line is the row's number in the file.
-func readRoster(next rowSource) ([]portal.RosterRow, error) {
+// readTable finds the heading row among the first rows, then reads the data rows after
+// it, skipping empty ones; Line is the row's number in the file.
+func readTable(columns map[string]string, required []string, max int, next rowSource) ([]tableRow, error) {
 	var col map[string]int
 	line := 0
 	for col == nil {
@@ -165,12 +186,12 @@ func readRoster(next rowSource) ([]portal.RosterRow, error) {
 			return nil, err
 		}
 		line++
-		col = rosterHeading(rec)
+		col = tableHeading(rec, columns, required)
 		if col == nil && line >= rosterHeadSearch {
 			return nil, errImportNoHead
 		}
 	}
-	var out []portal.RosterRow
+	var out []tableRow
 	for {
 		rec, err := next()
 		if err == io.EOF {
@@ -179,19 +200,19 @@ func readRoster(next rowSource) ([]portal.RosterRow, error) {
 			return nil, err
 		}
 		line++
-		get := func(field string) string {
-			i, ok := col[field]
-			if !ok || i >= len(rec) {
-				return ""
+		r := tableRow{Line: line, F: make(map[string]string, len(col))}
+		empty := true
+		for f, i := range col {
+			if i < len(rec) {
+				if v := strings.TrimSpace(rec[i]); v != "" {
+					r.F[f], empty = v, false
+				}
 			}
-			return strings.TrimSpace(rec[i])
 		}
-		r := portal.RosterRow{Line: line, Grade: get("grade"), Class: get("class"), Name: get("name"),
-			Number: get("number"), Year: get("year")}
-		if r.Grade == "" && r.Class == "" && r.Name == "" && r.Number == "" {
+		if empty {
 			continue
 		}
-		if len(out) == portal.MaxRosterRows {
+		if len(out) == max {
 			return nil, errImportTooLong
 		}
 		out = append(out, r)
@@ -202,9 +223,9 @@ func readRoster(next rowSource) ([]portal.RosterRow, error) {
 	return out, nil
 }
 
-// rosterHeading returns the columns of the roster's fields when rec is its heading row
-// (grade, class, name and number all named), nil otherwise.
-func rosterHeading(rec []string) map[string]int {
+// tableHeading returns the columns of a table's fields when rec is its heading row (every
+// required field named), nil otherwise.
+func tableHeading(rec []string, columns map[string]string, required []string) map[string]int {
 	col := map[string]int{}
 	for i, h := range rec {
 		h = strings.ToLower(strings.Map(func(r rune) rune {
@@ -214,13 +235,13 @@ func rosterHeading(rec []string) map[string]int {
 			}
 			return r
 		}, h))
-		if f, ok := rosterColumns[h]; ok {
+		if f, ok := columns[h]; ok {
 			if _, dup := col[f]; !dup {
 				col[f] = i
 			}
 		}
 	}
-	for _, f := range []string{"grade", "class", "name", "number"} {
+	for _, f := range required {
 		if _, ok := col[f]; !ok {
 			return nil
 		}

@@ -217,3 +217,99 @@ func (s *Store) planRoster(ctx context.Context, query queryFn, schoolID int64, y
 	plan.Count()
 	return plan, nil
 }
+
+// PlanSchools says what importing a school list would do, writing nothing.
+func (s *Store) PlanSchools(ctx context.Context, rows []portal.SchoolRow) (*portal.SchoolPlan, error) {
+	return s.planSchools(ctx, s.read.QueryContext, rows)
+}
+
+// ImportSchools adds the schools of a list the city does not have yet, in one
+// transaction; a school of the same name already there is left as it is (so importing
+// the same file again changes nothing), and any row with a problem refuses the import.
+func (s *Store) ImportSchools(ctx context.Context, a portal.Actor, rows []portal.SchoolRow) (*portal.SchoolPlan, error) {
+	var plan *portal.SchoolPlan
+	err := s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
+		var err error
+		if plan, err = s.planSchools(ctx, tx.QueryContext, rows); err != nil {
+			return err
+		}
+		if plan.Errors > 0 {
+			return errRosterProblems
+		}
+		now := s.now().UTC()
+		for _, r := range plan.Rows {
+			if r.Status != portal.RosterNew {
+				continue
+			}
+			sc := r.School
+			id, err := insertID(ctx, tx, `INSERT INTO schools (district_id, name, stage, enrolment, has_graduating,
+				address, contact_name, contact_phone, active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, '', '', 1, ?, ?)`,
+				sc.DistrictID, sc.Name, string(sc.Stage), sc.Enrolment, sc.HasGraduating, sc.Address, now, now)
+			if err != nil {
+				return err
+			}
+			if err := s.audit(ctx, tx, a, "school.create", "school", id, sc.Name); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return plan, err
+}
+
+func (s *Store) planSchools(ctx context.Context, query queryFn, in []portal.SchoolRow) (*portal.SchoolPlan, error) {
+	districts := map[string]int64{}
+	rows, err := query(ctx, `SELECT id, name FROM districts`)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		districts[name] = id
+	}
+	rows.Close()
+	existing := map[string]bool{}
+	rows, err = query(ctx, `SELECT name FROM schools`)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		existing[name] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	plan := &portal.SchoolPlan{Rows: make([]portal.SchoolRow, len(in))}
+	copy(plan.Rows, in)
+	seen := map[string]int{}
+	for i := range plan.Rows {
+		r := &plan.Rows[i]
+		r.Check(districts)
+		if r.Status == portal.RosterError {
+			continue
+		}
+		if line, dup := seen[r.School.Name]; dup {
+			r.Problem(portal.Msg("ImportErrSchoolTwice", "Line", line))
+			continue
+		}
+		seen[r.School.Name] = r.Line
+		if existing[r.School.Name] {
+			r.Status = portal.RosterExists
+		} else {
+			r.Status = portal.RosterNew
+		}
+	}
+	plan.Count()
+	return plan, nil
+}
