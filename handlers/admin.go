@@ -29,7 +29,7 @@ func (s *Server) adminRoutes(r chi.Router) {
 
 		r.Get("/schools", s.h(s.adminSchools))
 		r.Get("/schools/new", s.h(s.adminSchoolNew))
-		r.Get("/schools/suggest", s.h(s.schoolSuggest)) // the school picker's suggestions (pickers.go)
+		r.Get("/schools/suggest", s.h(s.schoolSuggest))        // the school picker's suggestions (pickers.go)
 		r.Get("/schools/import", s.h(s.adminSchoolImportForm)) // school-list import (imports_schools.go)
 		r.Get("/schools/import/template", s.h(s.adminSchoolImportTemplate))
 		r.Post("/schools/import", s.h(s.adminSchoolImportPreview))
