@@ -74,6 +74,7 @@ func (s *Server) adminUserCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	assocProblem := pickAssociation(r, scopes.Associations)
 	u := userFromForm(r)
 	pick, err := s.pickSchool(r, true, false)
 	if err != nil {
@@ -82,10 +83,12 @@ func (s *Server) adminUserCreate(w http.ResponseWriter, r *http.Request) error {
 	u.SchoolID, scopes.SchoolMatches = pick.ID, pick.Matches
 	form := userForm(u) // as typed: Validate normalizes u afterwards
 	form.Values["school"] = strings.TrimSpace(r.PostFormValue("school"))
+	form.Values["association"] = strings.TrimSpace(r.PostFormValue("association"))
 	render := func(f *views.Form) templ.Component { return views.AdminUserForm(f, scopes, nil, false) }
 	password := r.PostFormValue("password")
 	f := u.Validate()
 	f.Add("school_id", pick.Problem)
+	f.Add("association_id", assocProblem)
 	if password != "" {
 		f.Add("password", portal.ValidatePassword(password))
 	}
@@ -143,6 +146,7 @@ func (s *Server) adminUserUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	assocProblem := pickAssociation(r, scopes.Associations)
 	u := userFromForm(r)
 	u.ID, u.Username = old.ID, old.Username
 	pick, err := s.pickSchool(r, true, false)
@@ -152,10 +156,14 @@ func (s *Server) adminUserUpdate(w http.ResponseWriter, r *http.Request) error {
 	u.SchoolID, scopes.SchoolMatches = pick.ID, pick.Matches
 	form := userForm(u)
 	form.Values["school"] = strings.TrimSpace(r.PostFormValue("school"))
+	form.Values["association"] = strings.TrimSpace(r.PostFormValue("association"))
 	self := old.ID == who(r).User.ID
 	render := func(f *views.Form) templ.Component { return views.AdminUserForm(f, scopes, old, self) }
-	if pick.Problem.ID != "" {
-		return s.formError(w, r, portal.FieldErrors{"school_id": pick.Problem}, form, render)
+	if pick.Problem.ID != "" || assocProblem.ID != "" {
+		f := portal.FieldErrors{}
+		f.Add("school_id", pick.Problem)
+		f.Add("association_id", assocProblem)
+		return s.formError(w, r, f, form, render)
 	}
 	if self && u.Role != portal.RoleAdmin {
 		// An admin who demoted themself would be locked out of this page at once.

@@ -107,3 +107,36 @@ func parseID(s string) int64 {
 	}
 	return n
 }
+
+// pickAssociation resolves the association picker of a posted form into its
+// association_id: the association of the name typed, or the only one whose name holds
+// it. An empty field leaves the form's association_id; an unknown name clears it and is
+// the field's problem.
+func pickAssociation(r *http.Request, assocs []portal.Association) portal.Message {
+	r.ParseForm()
+	name := strings.TrimSpace(r.PostFormValue("association"))
+	if name == "" {
+		return portal.Message{}
+	}
+	var found []portal.Association
+	for _, a := range assocs {
+		if a.Name == name {
+			found = []portal.Association{a}
+			break
+		}
+		if strings.Contains(a.Name, name) {
+			found = append(found, a)
+		}
+	}
+	// formID reads r.Form, PostFormValue r.PostForm: both say the choice.
+	set := func(v string) { r.PostForm.Set("association_id", v); r.Form.Set("association_id", v) }
+	if len(found) == 1 {
+		set(idString(found[0].ID))
+		return portal.Message{}
+	}
+	set("")
+	if len(found) > 1 {
+		return portal.Msg("PickAssociationMany", "N", len(found))
+	}
+	return portal.Msg("PickAssociationNone", "Name", name)
+}

@@ -82,8 +82,8 @@ func TestSchoolPicker(t *testing.T) {
 	if inputValue(t, res, "school") != sc.Name {
 		t.Errorf("edit form's school = %q, want %s", inputValue(t, res, "school"), sc.Name)
 	}
-	if res.Doc(t).Find(`select[name="school_id"]`).Length() != 0 {
-		t.Error("the account form still lists every school")
+	if res.Doc(t).Find(`select[name="school_id"], select[name="association_id"]`).Length() != 0 {
+		t.Error("the account form still lists every school or association in a drop-down")
 	}
 }
 

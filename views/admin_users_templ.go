@@ -615,7 +615,7 @@ func AdminUserForm(f *Form, sc AdminScopes, u *portal.User, self bool) templ.Com
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Select(f, "association_id", T(ctx, "AdminScopeAssociation"), AssociationOptions(T(ctx, "AdminNone"), sc.Associations), nil).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = AssociationPicker(f, T(ctx, "AdminScopeAssociation"), sc.Associations, false).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -869,7 +869,7 @@ func OpportunityForm(id int64, req *portal.VolunteerRequest, assocs []portal.Ass
 				return templ_7745c5c3_Err
 			}
 			if len(assocs) > 0 {
-				templ_7745c5c3_Err = Select(f, "association_id", T(ctx, "VolAssocLabel"), AssociationOptions(T(ctx, "VolChoose"), assocs), templ.Attributes{"required": true}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = AssociationPicker(f, T(ctx, "VolAssocLabel"), assocs, true).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
