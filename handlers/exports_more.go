@@ -224,3 +224,32 @@ func (s *Server) matrixExport(r *http.Request, v *views.ActivityMatrixView) *exp
 		},
 	}
 }
+
+// itemsExport is a class's item analysis of one assignment: each question, how many
+// answered it and the share who got it right, hardest first.
+func (s *Server) itemsExport(r *http.Request, c *portal.Class, a *portal.Assignment, res *portal.ClassResults) *export {
+	ctx := r.Context()
+	t := func(id string) string { return views.T(ctx, id) }
+	title := c.Name
+	if a.Quiz != nil {
+		title += " " + a.Quiz.Title
+	}
+	bank := s.cfg.Content.Bank.ByID
+	return &export{
+		File: t("ExportItemsFile"), Title: title + " " + t("QuizItems"), Filter: views.SchoolYearName(ctx, c.SchoolYear),
+		Cols: []exportCol{{"ID", colText, 12}, {t("QuizColQuestion"), colText, 60}, {t("QuizColAnswered"), colInt, 10},
+			{t("ExportRightCount"), colInt, 10}, {t("QuizColRight"), colPercent, 10}},
+		Rows: func(emit func(...any) error) error {
+			for _, it := range res.Items {
+				text := ""
+				if q := bank[it.QuestionID]; q != nil {
+					text = strings.TrimSpace(q.Text)
+				}
+				if err := emit(it.QuestionID, text, it.Answered, it.Right, pctOf(it.Right, it.Answered)); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	}
+}

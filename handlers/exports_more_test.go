@@ -152,3 +152,36 @@ func TestExportSchoolMatrix(t *testing.T) {
 	download(t, e.login("district"), path, xlsxType, "“十个一”分班")
 	wantStatus(t, "another district's reviewer", e.login("district2").get(path), http.StatusNotFound)
 }
+
+func TestExportItemAnalysis(t *testing.T) {
+	e := mustEnv(t)
+	demo := quizDemoClass(t, e)
+	a := cityTest(t, e, "junior")
+	path := "/school/classes/" + itoa(int(demo.ID)) + "/quizzes/" + itoa(int(a.ID))
+	teacher := e.login("teacher")
+	// A class of the school whose students handed the test in.
+	classes, _ := e.Store.ListClasses(context.Background(), demo.SchoolID, portal.SchoolYear(e.Now), false)
+	page := teacher.get(path).Doc(t)
+	for _, c := range classes {
+		if page.Find("table.items tbody tr").Length() > 0 {
+			break
+		}
+		path = "/school/classes/" + itoa(int(c.ID)) + "/quizzes/" + itoa(int(a.ID))
+		page = teacher.get(path).Doc(t)
+	}
+	if page.Find("table.items tbody tr").Length() == 0 {
+		t.Fatal("no class with an item analysis")
+	}
+	rows := mustCSV(t, download(t, teacher, path+"?format=csv&table=items", "text/csv; charset=utf-8", "试题分析"))
+	if n := page.Find("table.items tbody tr").Length(); len(rows)-1 != n {
+		t.Errorf("%d items, the page shows %d", len(rows)-1, n)
+	}
+	for _, r := range rows[1:] {
+		answered, _ := strconv.Atoi(r[2])
+		right, _ := strconv.Atoi(r[3])
+		if r[1] == "" || right > answered || !strings.HasSuffix(r[4], "%") {
+			t.Errorf("item row %q", r)
+		}
+	}
+	wantStatus(t, "district", e.login("district").get(path+"?format=csv&table=items"), http.StatusForbidden)
+}
