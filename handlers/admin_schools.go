@@ -14,8 +14,8 @@ import (
 // adminSchools lists every school, inactive ones too, with search, filters and paging.
 func (s *Server) adminSchools(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	filter := queryForm(r, "q", "district", "stage")
-	f := store.SchoolFilter{Query: filter.Get("q"), IncludeInactive: true}
+	filter := queryForm(r, "q", "district", "stage", "sort")
+	f := store.SchoolFilter{Query: filter.Get("q"), IncludeInactive: true, Sort: filter.Get("sort")}
 	if id, err := strconv.ParseInt(filter.Get("district"), 10, 64); err == nil && id > 0 {
 		f.DistrictID = id
 	}

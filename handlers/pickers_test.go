@@ -4,8 +4,11 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"github.com/jinducity/portal/store"
 )
@@ -115,5 +118,30 @@ func TestDistrictSchoolsSearchAndPages(t *testing.T) {
 			}
 			break
 		}
+	}
+}
+
+func TestAdminSchoolsSorted(t *testing.T) {
+	e := mustEnv(t)
+	admin := e.login("admin")
+	var last = 1 << 30
+	admin.get("/admin/schools?sort=-enrolment").Doc(t).Find("#schools tbody td.num").Each(func(i int, s *goquery.Selection) {
+		n, err := strconv.Atoi(strings.TrimSpace(s.Text()))
+		if err != nil || n > last {
+			t.Errorf("row %d: enrolment %q after %d", i, s.Text(), last)
+		}
+		last = n
+	})
+	if last == 1<<30 {
+		t.Fatal("no rows")
+	}
+	rows := mustCSV(t, download(t, admin, "/admin/schools?format=csv&sort=enrolment", "text/csv; charset=utf-8", "学校名单"))
+	prev := -1
+	for _, r := range rows[1:] {
+		n, _ := strconv.Atoi(r[3])
+		if n < prev {
+			t.Fatalf("export not in the page's order: %d after %d", n, prev)
+		}
+		prev = n
 	}
 }

@@ -17,8 +17,7 @@ func (s *Store) EachSchool(ctx context.Context, f SchoolFilter, schoolYear int, 
 		schoolFrom+`
 		LEFT JOIN (SELECT c.school_id, SUM(CASE WHEN c.archived = 0 THEN 1 ELSE 0 END) AS classes,
 			SUM(c.student_count) AS students FROM classes c
-			WHERE c.school_year = ? GROUP BY c.school_id) cc ON cc.school_id = sc.id`+where+`
-		ORDER BY sc.district_id, sc.name`, append([]any{schoolYear}, args...)...)
+			WHERE c.school_year = ? GROUP BY c.school_id) cc ON cc.school_id = sc.id`+where+f.order(), append([]any{schoolYear}, args...)...)
 	if err != nil {
 		return err
 	}
