@@ -253,3 +253,24 @@ func (s *Server) itemsExport(r *http.Request, c *portal.Class, a *portal.Assignm
 		},
 	}
 }
+
+// membersExport is an association's members with their confirmed hours of service for
+// it, for its coordinator.
+func (s *Server) membersExport(r *http.Request, as *portal.Association) *export {
+	ctx := r.Context()
+	t := func(id string) string { return views.T(ctx, id) }
+	return &export{
+		File: t("ExportMembersFile"), Title: as.Name + " " + t("ExportMembersFile"),
+		Cols: []exportCol{{t("DisplayName"), colText, 14}, {t("Username"), colText, 14}, {t("AssocJoined"), colDate, 12},
+			{t("VolHoursCol"), colFloat, 10}, {t("ExportServices"), colInt, 10}},
+		Rows: func(emit func(...any) error) error {
+			return s.store.EachMemberHours(ctx, as.ID, func(m *store.MemberHours) error {
+				var since any
+				if m.Since.Valid {
+					since = m.Since.Time
+				}
+				return emit(m.Name, m.Username, since, m.Hours, m.Services)
+			})
+		},
+	}
+}

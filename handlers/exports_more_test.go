@@ -185,3 +185,26 @@ func TestExportItemAnalysis(t *testing.T) {
 	}
 	wantStatus(t, "district", e.login("district").get(path+"?format=csv&table=items"), http.StatusForbidden)
 }
+
+func TestExportMembersHours(t *testing.T) {
+	e := mustEnv(t)
+	coord := e.login("coordinator")
+	page := coord.get("/association/").Doc(t)
+	total, _ := strconv.Atoi(page.Find("#member-count").AttrOr("data-count", ""))
+	rows := mustCSV(t, download(t, coord, "/association/?format=csv", "text/csv; charset=utf-8", "志愿者名单"))
+	if len(rows)-1 != total || total == 0 {
+		t.Errorf("%d members exported, the page counts %d", len(rows)-1, total)
+	}
+	hours := 0.0
+	for _, r := range rows[1:] {
+		h, err := strconv.ParseFloat(r[3], 64)
+		if err != nil {
+			t.Fatalf("hours %q", r[3])
+		}
+		hours += h
+	}
+	if hours == 0 {
+		t.Error("no member has hours in the demo association")
+	}
+	wantStatus(t, "volunteer", e.login("volunteer").get("/association/?format=csv"), http.StatusForbidden)
+}

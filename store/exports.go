@@ -69,3 +69,38 @@ func (s *Store) EachStudent(ctx context.Context, schoolID int64, schoolYear int,
 	}
 	return rows.Err()
 }
+
+// MemberHours is an association member's confirmed service for the association.
+type MemberHours struct {
+	Name, Username string
+	Since          sql.NullTime // when the membership was approved
+	Hours          float64
+	Services       int
+}
+
+// EachMemberHours calls fn with every approved member of an association and their
+// confirmed hours in its opportunities, by name, one row at a time.
+func (s *Store) EachMemberHours(ctx context.Context, associationID int64, fn func(*MemberHours) error) error {
+	rows, err := s.read.QueryContext(ctx, `SELECT u.display_name, u.username, m.decided_at,
+		COALESCE(SUM(x.hours), 0), COUNT(x.id)
+		FROM memberships m JOIN users u ON u.id = m.user_id
+		LEFT JOIN signups x ON x.user_id = m.user_id AND x.hours > 0
+			AND x.opportunity_id IN (SELECT o.id FROM opportunities o WHERE o.association_id = ?)
+		WHERE m.association_id = ? AND m.status = 'approved'
+		GROUP BY m.id, u.display_name, u.username, m.decided_at
+		ORDER BY u.display_name, m.id`, associationID, associationID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var m MemberHours
+	for rows.Next() {
+		if err := rows.Scan(&m.Name, &m.Username, &m.Since, &m.Hours, &m.Services); err != nil {
+			return err
+		}
+		if err := fn(&m); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
