@@ -329,8 +329,7 @@ func writeXLSX(w io.Writer, x *export, exportedAt string, now time.Time) error {
 	}
 	// The workbook's zip goes straight to w rather than first into a buffer of its own
 	// (excelize's Write builds the whole file in memory).
-	var zw *zip.Writer
-	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { zw = zip.NewWriter(w); return zw })
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
 	return f.Write(io.Discard)
 }
 
