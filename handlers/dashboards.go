@@ -143,8 +143,7 @@ func (s *Server) cityDashboard(wall bool) handlerFunc {
 		if err != nil {
 			return err
 		}
-		from, to := portal.SchoolYearBounds(year)
-		volRows, volMonths, err := s.store.CityVolunteerReport(ctx, from, to)
+		volRows, volMonths, err := s.volunteerReport(r, year)
 		if err != nil {
 			return err
 		}
@@ -202,7 +201,7 @@ func (s *Server) cityDashboard(wall bool) handlerFunc {
 			byDistrict.Series[1].Values = append(byDistrict.Series[1].Values, rate(all, n))
 			byDistrict.Extra = append(byDistrict.Extra, []string{strconv.Itoa(n), strconv.Itoa(all)})
 
-			schools, err := s.store.DistrictSchools(ctx, d.ID, year)
+			schools, err := s.districtSchools(r, d.ID, year)
 			if err != nil {
 				return err
 			}
@@ -246,8 +245,7 @@ func (s *Server) cityDashboard(wall bool) handlerFunc {
 		v.Charts = append(v.Charts, scoreChart(ctx, "scores", t("DashScoresTitle", "Year", yn, "Scope", t("DashCity")), buckets))
 
 		// Volunteer hours by month (against the year before) and by association.
-		lastFrom, lastTo := portal.SchoolYearBounds(year - 1)
-		_, lastVol, err := s.store.CityVolunteerReport(ctx, lastFrom, lastTo)
+		_, lastVol, err := s.volunteerReport(r, year-1)
 		if err != nil {
 			return err
 		}

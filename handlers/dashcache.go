@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jinducity/portal"
 	"github.com/jinducity/portal/store"
 )
 
@@ -64,5 +65,27 @@ func (s *Server) scoreBuckets(r *http.Request, year int, d store.DashScope) ([5]
 func (s *Server) activityMonths(r *http.Request, year int, d store.DashScope) (map[string]int, error) {
 	return cached(&s.dash, s.now(), fmt.Sprint("months/", year, "/", d.DistrictID, "/", d.SchoolID), func() (map[string]int, error) {
 		return s.store.ActivityMonths(r.Context(), year, d)
+	})
+}
+
+// volunteerReport is store.CityVolunteerReport of a school year kept for dashTTL.
+func (s *Server) volunteerReport(r *http.Request, year int) ([]portal.CityVolunteerRow, []portal.MonthHours, error) {
+	type report struct {
+		rows   []portal.CityVolunteerRow
+		months []portal.MonthHours
+	}
+	rep, err := cached(&s.dash, s.now(), fmt.Sprint("volunteers/", year), func() (report, error) {
+		from, to := portal.SchoolYearBounds(year)
+		rows, months, err := s.store.CityVolunteerReport(r.Context(), from, to)
+		return report{rows, months}, err
+	})
+	return rep.rows, rep.months, err
+}
+
+// districtSchools is store.DistrictSchools kept for dashTTL, for the city dashboard's
+// figures by district (the district's own pages read it fresh).
+func (s *Server) districtSchools(r *http.Request, districtID int64, year int) ([]portal.School, error) {
+	return cached(&s.dash, s.now(), fmt.Sprint("district-schools/", districtID, "/", year), func() ([]portal.School, error) {
+		return s.store.DistrictSchools(r.Context(), districtID, year)
 	})
 }
