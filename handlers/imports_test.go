@@ -292,3 +292,32 @@ func zipBomb(t *testing.T) []byte {
 }
 
 func base64Std(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+
+// A large roster's preview lists every problem and a page of the rest, and says how many
+// it leaves out; the confirm still carries them all.
+func TestImportPreviewOfALargeRoster(t *testing.T) {
+	e := mustEnv(t)
+	teacher := e.login("teacher")
+	u, _, _ := e.Store.UserCredentials(context.Background(), "teacher")
+	sc, _ := e.Store.GetSchool(context.Background(), u.SchoolID, portal.SchoolYear(e.Now))
+	first, _, _ := sc.Stage.Grades()
+	var b strings.Builder
+	b.WriteString("年级,班级,姓名,学号\n")
+	for i := range 500 {
+		fmt.Fprintf(&b, "%d,大名单%d班,学生%d,%d\n", first, i/50+1, i, i%50+1)
+	}
+	b.WriteString("99,大名单1班,错年级,51\n")
+	res := uploadRoster(teacher, "big.csv", []byte(b.String()))
+	wantStatus(t, "preview", res, http.StatusOK)
+	doc := res.Doc(t)
+	rows := doc.Find("table.import-preview tbody tr")
+	if rows.Length() != 201 || rows.First().AttrOr("data-status", "") != "error" {
+		t.Errorf("%d rows listed, first %q; want the problem first and 200 more", rows.Length(), rows.First().AttrOr("data-status", ""))
+	}
+	if more := doc.Find("#import-more").Text(); !strings.Contains(more, "300") {
+		t.Errorf("left out: %q", more)
+	}
+	if n := doc.Find(`[data-stat="import-new"] .num`).Text(); n != "500" {
+		t.Errorf("new = %s, want 500", n)
+	}
+}
