@@ -394,24 +394,6 @@ func DistrictOptions(first string, ds []portal.District) []Option {
 	return out
 }
 
-// SchoolOptions lists schools, with their district, for a Select.
-func SchoolOptions(ctx context.Context, first string, schools []portal.School) []Option {
-	out := []Option{{"", first}}
-	for _, s := range schools {
-		out = append(out, Option{Itoa(s.ID), T(ctx, "AdminSchoolOption", "Name", s.Name, "District", s.DistrictName)})
-	}
-	return out
-}
-
-// AssociationOptions lists associations for a Select.
-func AssociationOptions(first string, list []portal.Association) []Option {
-	out := []Option{{"", first}}
-	for _, a := range list {
-		out = append(out, Option{Itoa(a.ID), a.Name})
-	}
-	return out
-}
-
 // RoleOptions lists the account roles for a Select.
 func RoleOptions(ctx context.Context, first string) []Option {
 	var out []Option

@@ -3083,7 +3083,7 @@ func SchoolVolunteerRequests(reqs []portal.VolunteerRequest, opps []portal.Oppor
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = Select(f, "association_id", T(ctx, "VolAssocLabel"), AssociationOptions(T(ctx, "VolChoose"), assocs), nil).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = AssociationPicker(f, T(ctx, "VolAssocLabel"), assocs, true).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
