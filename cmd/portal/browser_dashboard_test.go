@@ -70,7 +70,8 @@ func TestBrowserDashboards(t *testing.T) {
 		mobile        bool
 	}{{"phone", 390, 844, true}, {"desktop", 1280, 900, false}} {
 		for _, page := range []struct{ user, path string }{
-			{"admin", "/admin/dashboard"}, {"district", "/district/dashboard"}, {"teacher", "/school/dashboard"},
+			{"admin", "/admin/dashboard"}, {"admin", "/admin/dashboard/wall"}, {"district", "/district/dashboard"},
+			{"teacher", "/school/dashboard"},
 		} {
 			b := browserOn(t, base, size.width, size.height, size.mobile)
 			var errs consoleErrors

@@ -29,7 +29,11 @@
         var rows = parseInt(el.getAttribute('data-rows'), 10) || 1;
         el.style.height = Math.max(220, rows * 30 + 60) + 'px';
       }
-      var chart = window.echarts.init(el, null, { renderer: 'svg' });
+      var wall = !!el.closest('.dashboard.wall');
+      if (wall) {
+        option.backgroundColor = 'transparent';
+      }
+      var chart = window.echarts.init(el, wall ? 'dark' : null, { renderer: 'svg' });
       chart.setOption(option);
       el.setAttribute('data-drawn', 'true');
       charts.push(chart);
@@ -49,6 +53,11 @@
   });
   window.addEventListener('beforeprint', resize);
   window.addEventListener('afterprint', resize);
+
+  // The wall screen reloads itself every five minutes, to show the latest figures.
+  if (document.querySelector('.dashboard.wall')) {
+    setTimeout(function () { window.location.reload(); }, 5 * 60 * 1000);
+  }
 
   if (document.readyState === 'loading') {
     document.addEventListener('DOMContentLoaded', draw);
