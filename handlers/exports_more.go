@@ -22,7 +22,11 @@ func (s *Server) rosterExport(r *http.Request, sc *portal.School, year int, clas
 			{t("ImportColName"), colText, 12}, {t("ImportColNumber"), colText, 8}, {t("ExportJoinedAt"), colDateTime, 17}},
 		Rows: func(emit func(...any) error) error {
 			return s.store.EachStudent(ctx, sc.ID, year, classID, func(st *portal.Student) error {
-				return emit(views.GradeName(ctx, st.Grade), st.ClassName, st.Name, st.Number, st.CreatedAt)
+				var joined any = st.CreatedAt
+				if st.Imported {
+					joined = t("StudentNotJoined") // on the imported roster, not joined yet
+				}
+				return emit(views.GradeName(ctx, st.Grade), st.ClassName, st.Name, st.Number, joined)
 			})
 		},
 	}

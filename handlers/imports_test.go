@@ -321,3 +321,22 @@ func TestImportPreviewOfALargeRoster(t *testing.T) {
 		t.Errorf("new = %s, want 500", n)
 	}
 }
+
+// A school's exported roster imports back as it is: every student already there.
+func TestExportedRosterImportsBack(t *testing.T) {
+	e := mustEnv(t)
+	teacher := e.login("teacher")
+	x := download(t, teacher, "/school/classes?format=xlsx", xlsxType, "学生名册")
+	res := uploadRoster(teacher, "名册.xlsx", []byte(x.Body))
+	wantStatus(t, "re-import", res, http.StatusOK)
+	doc := res.Doc(t)
+	if n := doc.Find(`[data-stat="import-new"] .num`).Text(); n != "0" {
+		t.Errorf("new = %s, want 0", n)
+	}
+	if n := doc.Find(`[data-stat="import-errors"] .num`).Text(); n != "0" {
+		t.Errorf("problems = %s:\n%s", n, doc.Find(".import-error").Text())
+	}
+	if n := doc.Find(`[data-stat="import-exists"] .num`).Text(); n == "0" || n == "" {
+		t.Errorf("existing = %q, want the school's students", n)
+	}
+}
