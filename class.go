@@ -112,6 +112,7 @@ type Student struct {
 	SchoolID   int64
 	SchoolName string
 	SchoolYear int
+	Imported   bool // on the roster the school imported, not joined yet
 }
 
 // StudentJoin is what a student types to join a class. PIN is set at the first join

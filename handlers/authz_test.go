@@ -193,6 +193,20 @@ var routeRoles = map[string][]string{
 	"GET /district/assessment":                                        {"district"},
 	"GET /school/assessment":                                          {"teacher"},
 	"GET /api/v1/demonstration-schools":                               {public},
+	// Dashboards and roster import (issue 16).
+	"GET /admin/dashboard":               {"admin"},
+	"GET /admin/schools/suggest":         {"admin"},
+	"GET /admin/schools/import":          {"admin"},
+	"GET /admin/schools/import/template": {"admin"},
+	"POST /admin/schools/import":         {"admin"},
+	"POST /admin/schools/import/confirm": {"admin"},
+	"GET /admin/dashboard/wall":          {"admin"},
+	"GET /district/dashboard":            {"district"},
+	"GET /school/dashboard":              {"teacher"},
+	"GET /school/import":                 {"teacher"},
+	"GET /school/import/template":        {"teacher"},
+	"POST /school/import":                {"teacher"},
+	"POST /school/import/confirm":        {"teacher"},
 }
 
 var allRoles = []string{"", "admin", "district", "teacher", "coordinator", "volunteer", "student"}

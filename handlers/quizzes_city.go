@@ -57,6 +57,12 @@ func (s *Server) adminQuizzes(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if format, err := exportFormat(r); err != nil {
+		return err
+	} else if format != "" {
+		return s.sendExport(w, r, format, s.awarenessExport(r, views.T(r.Context(), "ExportAwarenessFile"),
+			views.T(r.Context(), "QuizColDistrict"), v.Year, v.Groups))
+	}
 	return s.page(w, r, views.AdminQuizzes(v))
 }
 
@@ -107,6 +113,11 @@ func (s *Server) districtQuizzes(w http.ResponseWriter, r *http.Request) error {
 		sum.VerifiedStudents += a.VerifiedStudents
 		sum.VerifiedAware += a.VerifiedAware
 		groups = append(groups, views.AwarenessGroup{Name: sc.Name, Awareness: a})
+	}
+	if format, err := exportFormat(r); err != nil {
+		return err
+	} else if format != "" {
+		return s.sendExport(w, r, format, s.awarenessExport(r, d.Name+" "+views.T(ctx, "ExportAwarenessFile"), views.T(ctx, "PubColSchool"), year, groups))
 	}
 	return s.page(w, r, views.DistrictQuizzes(d, year, sum, groups))
 }

@@ -225,6 +225,14 @@ func (s *Server) classResults(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if format, err := exportFormat(r); err != nil {
+		return err
+	} else if format != "" {
+		if r.URL.Query().Get("table") == "items" {
+			return s.sendExport(w, r, format, s.itemsExport(r, c, a, res))
+		}
+		return s.sendExport(w, r, format, s.resultsExport(r, c, a, res))
+	}
 	return s.page(w, r, views.ClassResults(c, a, res, s.cfg.Content.Bank.ByID))
 }
 

@@ -42,6 +42,15 @@ func (s *Server) classPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if format, err := exportFormat(r); err != nil {
+		return err
+	} else if format != "" {
+		sc, err := s.teacherSchool(r, c.SchoolYear)
+		if err != nil {
+			return err
+		}
+		return s.sendExport(w, r, format, s.rosterExport(r, sc, c.SchoolYear, c.ID, sc.Name+" "+c.Name))
+	}
 	students, err := s.store.ListStudents(r.Context(), c.ID)
 	if err != nil {
 		return err

@@ -67,6 +67,7 @@ type Server struct {
 	handler  http.Handler
 	evidence *evidence
 	work     chan struct{} // admission (admit.go)
+	dash     ttlCache      // dashboards' slow figures (dashcache.go)
 }
 
 // New builds the server and its router.

@@ -17,7 +17,23 @@ type SchoolFilter struct {
 	Stage           portal.Stage
 	DemoOnly        bool // only schools with an active designation
 	IncludeInactive bool
-	Limit, Offset   int // Limit 0 means all
+	// Sort is "name", "enrolment" or "-enrolment" (largest first); otherwise by district
+	// then name.
+	Sort          string
+	Limit, Offset int // Limit 0 means all
+}
+
+// order is the ORDER BY of a school listing.
+func (f SchoolFilter) order() string {
+	switch f.Sort {
+	case "name":
+		return ` ORDER BY sc.name, sc.id`
+	case "enrolment":
+		return ` ORDER BY sc.enrolment, sc.name, sc.id`
+	case "-enrolment":
+		return ` ORDER BY sc.enrolment DESC, sc.name, sc.id`
+	}
+	return ` ORDER BY sc.district_id, sc.name, sc.id`
 }
 
 const schoolColumns = `sc.id, sc.district_id, sc.name, sc.stage, sc.enrolment, sc.has_graduating, sc.address,
@@ -83,7 +99,7 @@ func (s *Store) ListSchools(ctx context.Context, f SchoolFilter) ([]portal.Schoo
 	if err := s.read.QueryRowContext(ctx, `SELECT COUNT(*)`+schoolFrom(dateString(s.now()))+where, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	q := `SELECT ` + schoolColumns + schoolFrom(dateString(s.now())) + where + ` ORDER BY sc.district_id, sc.name`
+	q := `SELECT ` + schoolColumns + schoolFrom(dateString(s.now())) + where + f.order()
 	if f.Limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0))
 	}

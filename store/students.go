@@ -11,14 +11,14 @@ import (
 
 const studentColumns = `st.id, st.class_id, st.name, st.number, st.created_at,
 	CASE WHEN st.pin_hash <> '' THEN 1 ELSE 0 END, CASE WHEN st.code_hash <> '' THEN 1 ELSE 0 END,
-	c.name, c.grade, c.school_id, sc.name, c.school_year`
+	c.name, c.grade, c.school_id, sc.name, c.school_year, st.imported`
 
 const studentFrom = ` FROM students st JOIN classes c ON c.id = st.class_id JOIN schools sc ON sc.id = c.school_id`
 
 func scanStudent(row interface{ Scan(...any) error }) (*portal.Student, error) {
 	var st portal.Student
 	err := row.Scan(&st.ID, &st.ClassID, &st.Name, &st.Number, &st.CreatedAt, &st.HasPIN, &st.HasCode,
-		&st.ClassName, &st.Grade, &st.SchoolID, &st.SchoolName, &st.SchoolYear)
+		&st.ClassName, &st.Grade, &st.SchoolID, &st.SchoolName, &st.SchoolYear, &st.Imported)
 	return &st, err
 }
 
@@ -53,15 +53,17 @@ func (s *Store) JoinClass(ctx context.Context, j portal.StudentJoin) (st *portal
 	}
 	var id int64
 	var name, pinHash string
-	err = s.read.QueryRowContext(ctx, `SELECT id, name, pin_hash FROM students WHERE class_id = ? AND number = ?`,
-		classID, j.Number).Scan(&id, &name, &pinHash)
+	var imported bool
+	err = s.read.QueryRowContext(ctx, `SELECT id, name, pin_hash, imported FROM students WHERE class_id = ? AND number = ?`,
+		classID, j.Number).Scan(&id, &name, &pinHash, &imported)
 	if err == sql.ErrNoRows {
 		return s.joinNew(ctx, classID, j)
 	} else if err != nil {
 		return nil, false, err
 	}
 	if name == j.Name && pinHash == "" {
-		return s.setFirstPIN(ctx, classID, id, j)
+		// A student the school imported from its roster joins for the first time here.
+		return s.setFirstPIN(ctx, classID, id, j, imported)
 	}
 	// The try is counted before the PIN is compared, in one write, so that guesses sent
 	// all at once cannot each see the count from before the others; a right PIN takes
@@ -88,14 +90,35 @@ func (s *Store) JoinClass(ctx context.Context, j portal.StudentJoin) (st *portal
 }
 
 // setFirstPIN sets the PIN of a student who has none (joined before PINs, or reset by
-// the teacher) at their join.
-func (s *Store) setFirstPIN(ctx context.Context, classID, id int64, j portal.StudentJoin) (*portal.Student, bool, error) {
+// the teacher) at their join. A student imported from the school's roster joins for the
+// first time: from now on they count as registered (created is true).
+func (s *Store) setFirstPIN(ctx context.Context, classID, id int64, j portal.StudentJoin, imported bool) (*portal.Student, bool, error) {
 	hash, err := portal.HashPassword(j.PIN)
 	if err != nil {
 		return nil, false, err
 	}
 	var set bool
-	err = s.inQuietTx(ctx, func(ctx context.Context, tx *Tx) error {
+	write := s.inQuietTx
+	if imported {
+		write = s.inTx // the class's count changes: the figures with it
+	}
+	err = write(ctx, func(ctx context.Context, tx *Tx) error {
+		set = false
+		if imported {
+			res, err := tx.ExecContext(ctx, `UPDATE students SET pin_hash = ?, imported = 0, created_at = ?
+				WHERE id = ? AND name = ? AND pin_hash = '' AND imported = 1`, hash, s.now().UTC(), id, j.Name)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return nil // joined by another request a moment ago
+			}
+			set = true
+			if err := addStudentCount(ctx, tx, classID, 1); err != nil {
+				return err
+			}
+			return s.audit(ctx, tx, portal.StudentActor(id), "student.join", "class", classID, j.Number)
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE students SET pin_hash = ? WHERE id = ? AND name = ? AND pin_hash = ''`, hash, id, j.Name)
 		if err != nil {
 			return err
@@ -113,7 +136,7 @@ func (s *Store) setFirstPIN(ctx context.Context, classID, id int64, j portal.Stu
 		return nil, false, joinRefused()
 	}
 	st, err := s.GetStudent(ctx, id)
-	return st, false, err
+	return st, imported, err
 }
 
 // joinNew adds a student under a number not yet taken in the class, with their PIN.
@@ -312,8 +335,9 @@ func (s *Store) ListStudents(ctx context.Context, classID int64) ([]portal.Stude
 func (s *Store) RemoveStudent(ctx context.Context, a portal.Actor, classID, studentID int64) error {
 	return s.inIdentityTx(ctx, func(ctx context.Context, tx *Tx) error {
 		var number string
-		if err := tx.QueryRowContext(ctx, `SELECT number FROM students WHERE id = ? AND class_id = ?`, studentID, classID).
-			Scan(&number); err != nil {
+		var imported bool
+		if err := tx.QueryRowContext(ctx, `SELECT number, imported FROM students WHERE id = ? AND class_id = ?`, studentID, classID).
+			Scan(&number, &imported); err != nil {
 			return notFound(err)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM students WHERE id = ?`, studentID); err != nil {
@@ -322,8 +346,10 @@ func (s *Store) RemoveStudent(ctx context.Context, a portal.Actor, classID, stud
 		if _, err := tx.ExecContext(ctx, `DELETE FROM pin_failures WHERE scope = ?`, studentScope(studentID)); err != nil {
 			return err
 		}
-		if err := addStudentCount(ctx, tx, classID, -1); err != nil {
-			return err
+		if !imported { // only joined students are counted
+			if err := addStudentCount(ctx, tx, classID, -1); err != nil {
+				return err
+			}
 		}
 		return s.audit(ctx, tx, a, "student.remove", "class", classID, number)
 	})

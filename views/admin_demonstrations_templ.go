@@ -442,7 +442,7 @@ func demosAt(list []portal.Demonstration, l portal.DemoLevel) []portal.Demonstra
 }
 
 // AdminDemonstrationForm designates an active school at a level.
-func AdminDemonstrationForm(f *Form, schools []portal.School, thisYear int) templ.Component {
+func AdminDemonstrationForm(f *Form, matches []portal.School, thisYear int) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -496,7 +496,7 @@ func AdminDemonstrationForm(f *Form, schools []portal.School, thisYear int) temp
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Select(f, "school_id", T(ctx, "AdminSchoolName"), SchoolOptions(ctx, T(ctx, "AdminChoose"), schools), templ.Attributes{"required": true}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = SchoolPicker(f, T(ctx, "AdminSchoolName"), matches, true).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
