@@ -174,7 +174,7 @@ func TestImportRoster(t *testing.T) {
 
 	// An imported student joins with the code, name and number: the same student, now registered.
 	c := e.client()
-	wantStatus(t, "join", c.post("/join", url.Values{"code": {class.JoinCode}, "name": {"李小红"}, "number": {"2"}}), http.StatusSeeOther)
+	wantStatus(t, "join", c.post("/join", url.Values{"code": {class.JoinCode}, "name": {"李小红"}, "number": {"2"}, "pin": {"2468"}}), http.StatusSeeOther)
 	sts, _ = e.Store.ListStudents(ctx, class.ID)
 	if len(sts) != 3 || sts[1].Imported {
 		t.Errorf("after the join: %+v", sts)
@@ -183,7 +183,7 @@ func TestImportRoster(t *testing.T) {
 		t.Errorf("registered %d, want %d", joined.StudentsJoined, before.StudentsJoined+1)
 	}
 	// Another student cannot take an imported student's number under another name.
-	res = e.client().post("/join", url.Values{"code": {class.JoinCode}, "name": {"冒名者"}, "number": {"1"}})
+	res = e.client().post("/join", url.Values{"code": {class.JoinCode}, "name": {"冒名者"}, "number": {"1"}, "pin": {"2468"}})
 	wantStatus(t, "impostor", res, http.StatusUnprocessableEntity)
 
 	// The template downloads with the four headings the import reads.
