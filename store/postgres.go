@@ -85,10 +85,16 @@ func (s *Store) migratePostgres(ctx context.Context) error {
 		return err
 	}
 	sort.Strings(names)
-	if _, err := s.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (
-		version INTEGER NOT NULL, applied_at TIMESTAMPTZ NOT NULL)`); err != nil && !isUnique(err) {
-		// Two servers creating the table at once: one of them meets the other's row in
-		// the catalogue, which is as good as creating it.
+	// Under the lock too: two servers running CREATE TABLE IF NOT EXISTS at the same
+	// moment can both miss the other's table and one then fails (42P07).
+	if err := s.pgTx(ctx, func(ctx context.Context, tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, int64(migrateLock)); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (
+			version INTEGER NOT NULL, applied_at TIMESTAMPTZ NOT NULL)`)
+		return err
+	}); err != nil {
 		return err
 	}
 	for _, name := range names {
