@@ -307,3 +307,10 @@ func NewBookingCode() string {
 func NormalizeCode(s string) string {
 	return strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(s), " ", ""))
 }
+
+// DaySheet is one slot of a base's day with the school groups and visitors booked.
+type DaySheet struct {
+	Slot     Slot
+	Bookings []Booking
+	Visitors []Visitor
+}

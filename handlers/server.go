@@ -64,6 +64,8 @@ type Server struct {
 	acctFail *httprate.RateLimiter
 	handler  http.Handler
 	evidence *evidence
+	// codeLimit bounds lookups of booking codes (issue 15) per client address.
+	codeLimit *httprate.RateLimiter
 	work     chan struct{} // admission (admit.go)
 }
 
@@ -97,6 +99,7 @@ func New(cfg Config) (*Server, error) {
 	s.sessions = NewSessionStore(cfg.Store, cfg.Clock, cfg.Secure, securecookie.CodecsFromPairs(cfg.SessionKeys...)...)
 	s.ipLimit = httprate.NewRateLimiter(cfg.LoginPerIP, time.Minute)
 	s.acctFail = httprate.NewRateLimiter(cfg.LoginPerAccount, cfg.LoginLockout)
+	s.codeLimit = httprate.NewRateLimiter(30, time.Minute)
 	s.router = s.routes()
 
 	working := cfg.Working
@@ -149,6 +152,7 @@ func (s *Server) routes() chi.Router {
 	s.activityRoutes(r)
 	s.volunteerRoutes(r)
 	s.quizRoutes(r)
+	s.baseRoutes(r)
 	return r
 }
 

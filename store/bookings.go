@@ -331,20 +331,9 @@ func (s *Store) ConfirmArrival(ctx context.Context, a portal.Actor, baseID, id i
 		if n, _ := res.RowsAffected(); n == 0 {
 			return portal.Errorf(portal.ECONFLICT, "ErrBaseAlreadyConfirmed")
 		}
-		act := &portal.Activity{SchoolID: bk.SchoolID, SchoolYear: portal.SchoolYear(bk.Slot.StartsAt), Type: "base-visit",
-			Title: truncateRunes("参观"+bk.Slot.BaseName, 60), Date: bk.Slot.StartsAt, Students: arrived, Teachers: bk.Teachers,
-			ClassIDs: bk.ClassIDs, Description: fmt.Sprintf("%s，%s，实到学生 %d 人（预约 %d 人），预约码 %s。",
-				bk.Slot.BaseName, bk.Slot.StartsAt.In(portal.CST).Format("2006-01-02 15:04"), arrived, bk.Students, bk.Code)}
-		if err := insertActivity(ctx, tx, a, act, now); err != nil {
+		if err := s.recordVisit(ctx, tx, a, bk, arrived, now); err != nil {
 			return err
 		}
-		if err := s.insertClassesAndFiles(ctx, tx, act, nil, now); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE base_bookings SET activity_id = ? WHERE id = ?`, act.ID, id); err != nil {
-			return err
-		}
-		bk.Status, bk.Arrived, bk.ActivityID = portal.BookingAttended, arrived, act.ID
 		return s.audit(ctx, tx, a, "booking.arrival", "school", bk.SchoolID, fmt.Sprintf("booking %d, %d students", id, arrived))
 	})
 	if err != nil {
@@ -359,4 +348,59 @@ func truncateRunes(s string, n int) string {
 		return string(r[:n])
 	}
 	return s
+}
+
+// recordVisit records the school's base-visit activity of an arrived booking (its
+// classes, the base, the date and the headcount) and links it to the booking.
+func (s *Store) recordVisit(ctx context.Context, tx *Tx, a portal.Actor, bk *portal.Booking, arrived int, now time.Time) error {
+	act := &portal.Activity{SchoolID: bk.SchoolID, SchoolYear: portal.SchoolYear(bk.Slot.StartsAt), Type: "base-visit",
+		Title: truncateRunes("参观"+bk.Slot.BaseName, 60), Date: bk.Slot.StartsAt, Students: arrived, Teachers: bk.Teachers,
+		ClassIDs: bk.ClassIDs, Description: fmt.Sprintf("%s，%s，实到学生 %d 人（预约 %d 人），预约码 %s。",
+			bk.Slot.BaseName, bk.Slot.StartsAt.In(portal.CST).Format("2006-01-02 15:04"), arrived, bk.Students, bk.Code)}
+	if err := insertActivity(ctx, tx, a, act, now); err != nil {
+		return err
+	}
+	if err := s.insertClassesAndFiles(ctx, tx, act, nil, now); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE base_bookings SET activity_id = ? WHERE id = ?`, act.ID, bk.ID); err != nil {
+		return err
+	}
+	bk.Status, bk.Arrived, bk.ActivityID = portal.BookingAttended, arrived, act.ID
+	return nil
+}
+
+// SeedPastVisit writes, for the demo data, a slot of a base in the past with a school's
+// booking of it that was attended by arrived students, and the visit's activity record:
+// what booking and confirming would have left. The slot's StartsAt may be any time.
+func (s *Store) SeedPastVisit(ctx context.Context, a portal.Actor, sl *portal.Slot, bk *portal.Booking, arrived int) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
+		now := s.now().UTC()
+		var name string
+		if err := tx.QueryRowContext(ctx, `SELECT name FROM bases WHERE id = ?`, sl.BaseID).Scan(&name); err != nil {
+			return notFound(err)
+		}
+		id, err := insertID(ctx, tx, `INSERT INTO base_slots (base_id, starts_at, ends_at, capacity, booked, public, status, created_at)
+			VALUES (?, ?, ?, ?, ?, 0, 'open', ?)`, sl.BaseID, sl.StartsAt.UTC(), sl.EndsAt.UTC(), sl.Capacity, bk.Students, now)
+		if err != nil {
+			return err
+		}
+		sl.ID, sl.BaseName, sl.Booked, sl.Status = id, name, bk.Students, portal.SlotOpen
+		code, err := uniqueCode(ctx, tx)
+		if err != nil {
+			return err
+		}
+		bid, err := insertID(ctx, tx, `INSERT INTO base_bookings (slot_id, school_id, students, teachers, status, code, arrived, created_at)
+			VALUES (?, ?, ?, ?, 'attended', ?, ?, ?)`, id, bk.SchoolID, bk.Students, bk.Teachers, code, arrived, sl.StartsAt.AddDate(0, 0, -14).UTC())
+		if err != nil {
+			return err
+		}
+		bk.ID, bk.SlotID, bk.Code, bk.Slot = bid, id, code, *sl
+		for _, cid := range bk.ClassIDs {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO base_booking_classes (booking_id, class_id) VALUES (?, ?)`, bid, cid); err != nil {
+				return err
+			}
+		}
+		return s.recordVisit(ctx, tx, a, bk, arrived, now)
+	})
 }

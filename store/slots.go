@@ -157,22 +157,15 @@ func (s *Store) CloseDay(ctx context.Context, a portal.Actor, baseID int64, day 
 	return touched, err
 }
 
-// DaySheet is a base's day: its slots with the school groups and visitors booked.
-type DaySheet struct {
-	Slot     portal.Slot
-	Bookings []portal.Booking
-	Visitors []portal.Visitor
-}
-
 // BaseDay returns the slots of a base on a day with their bookings (every status) and
 // visitors, for the printable list and the check-in.
-func (s *Store) BaseDay(ctx context.Context, baseID int64, day time.Time) ([]DaySheet, error) {
+func (s *Store) BaseDay(ctx context.Context, baseID int64, day time.Time) ([]portal.DaySheet, error) {
 	from, to := dayBounds(day)
 	slots, err := s.SlotsBetween(ctx, baseID, from, to)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]DaySheet, len(slots))
+	out := make([]portal.DaySheet, len(slots))
 	for i, sl := range slots {
 		out[i].Slot = sl
 		if out[i].Bookings, err = s.bookings(ctx, `bk.slot_id = ?`, sl.ID); err != nil {

@@ -208,7 +208,14 @@ func Demo(ctx context.Context, s *store.Store, now time.Time) ([]Account, error)
 	if err := quizzes(ctx, s, now, schools, classes); err != nil {
 		return nil, fmt.Errorf("quizzes: %w", err)
 	}
-	return accounts, g.volunteerService(ctx, s, districts, schools, assocs, users)
+	if err := g.volunteerService(ctx, s, districts, schools, assocs, users); err != nil {
+		return accounts, err
+	}
+	more, err := demoBases(ctx, s, now, districts, schools)
+	if err != nil {
+		return accounts, fmt.Errorf("bases: %w", err)
+	}
+	return append(accounts, more...), nil
 }
 
 func (g *gen) schools(districts []*portal.District, prevStart time.Time) []*portal.School {
