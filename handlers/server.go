@@ -66,7 +66,7 @@ type Server struct {
 	evidence *evidence
 	// codeLimit bounds lookups of booking codes (issue 15) per client address.
 	codeLimit *httprate.RateLimiter
-	work     chan struct{} // admission (admit.go)
+	work      chan struct{} // admission (admit.go)
 }
 
 // New builds the server and its router.
