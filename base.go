@@ -230,6 +230,10 @@ const (
 // BookingCutoff is how long before a visit a school or a visitor may still cancel.
 const BookingCutoff = 24 * time.Hour
 
+// MaxClassSize is the most students a class is taken to have while none of them has
+// joined the portal (the national standard allows 56).
+const MaxClassSize = 60
+
 // MaxBookingTeachers bounds the accompanying teachers of one booking.
 const MaxBookingTeachers = 100
 

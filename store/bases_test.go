@@ -270,3 +270,38 @@ func TestBookingRules(t *testing.T) {
 		t.Errorf("second ConfirmArrival = %v", err)
 	}
 }
+
+// TestEraseVisitorsAfter90Days: a visitor's name and mobile go 90 days after the visit,
+// the row (and so the counts) stays; a code of an erased booking is answered as unknown.
+func TestEraseVisitorsAfter90Days(t *testing.T) {
+	s, setNow := mustStoreClock(t)
+	ctx := context.Background()
+	sc := mustSchool(t, s, "访客学校")
+	b, _ := mustBase(t, s, sc.DistrictID, "访客测试基地")
+	sl := mustSlot(t, s, b.ID, now.Add(30*time.Hour), 10, true)
+	v := &portal.Visitor{SlotID: sl.ID, Name: "张三", Mobile: "13800001234", People: 3}
+	if err := s.BookVisitor(ctx, v); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.GetSlot(ctx, sl.ID); got.Booked != 3 {
+		t.Errorf("booked = %d, want 3", got.Booked)
+	}
+	setNow(sl.EndsAt.Add(89 * 24 * time.Hour))
+	if n, err := s.EraseVisitors(ctx); err != nil || n != 0 {
+		t.Errorf("EraseVisitors at 89 days = %d, %v, want 0", n, err)
+	}
+	setNow(sl.EndsAt.Add(91 * 24 * time.Hour))
+	if n, err := s.EraseVisitors(ctx); err != nil || n != 1 {
+		t.Errorf("EraseVisitors at 91 days = %d, %v, want 1", n, err)
+	}
+	day, err := s.BaseDay(ctx, b.ID, sl.StartsAt)
+	if err != nil || len(day) != 1 || len(day[0].Visitors) != 1 {
+		t.Fatalf("BaseDay = %+v, %v", day, err)
+	}
+	if got := day[0].Visitors[0]; got.Name != "" || got.Mobile != "" || got.People != 3 || !got.Erased {
+		t.Errorf("erased visitor = %+v, want no name or mobile, 3 people", got)
+	}
+	if _, err := s.VisitorByCode(ctx, v.Code); portal.ErrorMessage(err) != "ErrBaseBadCode" {
+		t.Errorf("VisitorByCode(erased) = %v", err)
+	}
+}

@@ -196,7 +196,9 @@ func (s *Store) BookSlot(ctx context.Context, a portal.Actor, bk *portal.Booking
 			args = append(args, id)
 		}
 		var found, students int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(student_count), 0) FROM classes
+		// A class none of whose students joined the portal yet counts as a full class.
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN student_count > 0 THEN student_count
+			ELSE `+fmt.Sprint(portal.MaxClassSize)+` END), 0) FROM classes
 			WHERE school_id = ? AND school_year = ? AND archived = 0 AND id IN (`+placeholders(len(ids))+`)`, args...).
 			Scan(&found, &students); err != nil {
 			return err

@@ -212,7 +212,8 @@ func serveWith(ctx context.Context, c serveConfig, getenv func(string) string, s
 	return srv.Shutdown(sctx)
 }
 
-// sweepSessions removes expired sessions every hour.
+// sweepSessions removes expired sessions every hour, and the names and mobile numbers
+// of individual base visitors 90 days after their visit.
 func sweepSessions(ctx context.Context, st *store.Store, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
@@ -221,6 +222,11 @@ func sweepSessions(ctx context.Context, st *store.Store, log *slog.Logger) {
 			log.Error("sweep sessions", "err", err)
 		} else if n > 0 {
 			log.Info("swept sessions", "expired", n)
+		}
+		if n, err := st.EraseVisitors(ctx); err != nil && ctx.Err() == nil {
+			log.Error("erase base visitors", "err", err)
+		} else if n > 0 {
+			log.Info("erased base visitors", "visitors", n)
 		}
 		select {
 		case <-ctx.Done():
