@@ -125,7 +125,7 @@ func TestGroupVisitFlow(t *testing.T) {
 	bc := e.login("base")
 	day := "/base/bases/" + itoa(int(hall.ID)) + "/day?date=" + sl.Day()
 	doc := bc.get(day).Doc(t)
-	if doc.Find("tr.booking td.code:contains('" + code + "')").Length() != 1 {
+	if doc.Find("tr.booking td.code:contains('"+code+"')").Length() != 1 {
 		t.Fatalf("day list lacks booking %s", code)
 	}
 	// Not before the day.
@@ -142,7 +142,7 @@ func TestGroupVisitFlow(t *testing.T) {
 	}
 	doc = tc.get("/school/activities/").Doc(t)
 	for _, c := range []portal.Class{a, b} {
-		if doc.Find(`tr[data-type="base-visit"] td[data-class="` + itoa(int(c.ID)) + `"][data-state="done"]`).Length() != 1 {
+		if doc.Find(`tr[data-type="base-visit"] td[data-class="`+itoa(int(c.ID))+`"][data-state="done"]`).Length() != 1 {
 			t.Errorf("matrix: class %s has no base visit", c.Name)
 		}
 	}
@@ -239,7 +239,7 @@ func TestCloseDayTellsBookedSchools(t *testing.T) {
 	if n := doc.Find(".closed-notice:contains('设备检修')").Length(); n != 1 {
 		t.Errorf("school bookings page: %d closure notices, want 1", n)
 	}
-	if doc.Find(`tr.booking-closed[data-booking="` + itoa(int(bk.ID)) + `"]`).Length() != 1 {
+	if doc.Find(`tr.booking-closed[data-booking="`+itoa(int(bk.ID))+`"]`).Length() != 1 {
 		t.Error("the booking is not shown as closed")
 	}
 	got, _ := e.Store.GetSlot(ctx, sl.ID)
