@@ -85,3 +85,37 @@ CREATE TABLE base_visitors (
     erased_at     TIMESTAMP
 );
 CREATE INDEX base_visitors_slot ON base_visitors (slot_id, status);
+
+-- Parents' letter receipts (家校共育): the city's letter per school year, a collection per
+-- class, and one receipt per student of the class when it was opened, with a random code
+-- that carries no personal data. A parent confirms once, with the relation and an
+-- optional message; no name or phone is kept.
+CREATE TABLE parent_letters (
+    school_year INTEGER PRIMARY KEY,
+    title       TEXT NOT NULL,
+    body        TEXT NOT NULL,
+    updated_at  TIMESTAMP NOT NULL
+);
+
+CREATE TABLE receipt_collections (
+    id          INTEGER PRIMARY KEY,
+    class_id    INTEGER NOT NULL UNIQUE REFERENCES classes(id),
+    school_id   INTEGER NOT NULL REFERENCES schools(id),
+    school_year INTEGER NOT NULL,
+    opened_by   INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    opened_at   TIMESTAMP NOT NULL,
+    closed_at   TIMESTAMP,
+    activity_id INTEGER REFERENCES activities(id) ON DELETE SET NULL
+);
+CREATE INDEX receipt_collections_year ON receipt_collections (school_year, school_id);
+
+CREATE TABLE receipts (
+    id            INTEGER PRIMARY KEY,
+    collection_id INTEGER NOT NULL REFERENCES receipt_collections(id) ON DELETE CASCADE,
+    student_id    INTEGER REFERENCES students(id) ON DELETE SET NULL,
+    code          TEXT NOT NULL UNIQUE,
+    confirmed_at  TIMESTAMP,
+    relation      TEXT NOT NULL DEFAULT '' CHECK (relation IN ('', 'father', 'mother', 'guardian')),
+    message       TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX receipts_collection ON receipts (collection_id);
