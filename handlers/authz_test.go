@@ -188,6 +188,15 @@ var routeRoles = map[string][]string{
 	"POST /school/bookings/{id}/cancel":            {"teacher"},
 	"GET /school/bookings/{id}/slip":               {"teacher"},
 	"GET /school/bookings/{id}/qr.png":             {"teacher"},
+	"GET /r":                                       {public},
+	"GET /r/{code}":                                {public},
+	"POST /r/{code}":                               {public},
+	"GET /school/receipts/{id}/":                   {"teacher"},
+	"POST /school/receipts/{id}/open":              {"teacher"},
+	"POST /school/receipts/{id}/close":             {"teacher"},
+	"GET /school/receipts/{id}/print":              {"teacher"},
+	"GET /admin/letter":                            {"admin"},
+	"POST /admin/letter":                           {"admin"},
 }
 
 var allRoles = []string{"", "admin", "district", "teacher", "coordinator", "volunteer", "base", "student"}
@@ -279,7 +288,7 @@ func paramEntity(prefix string) string {
 		"students": "student", "demonstrations": "demonstration", "associations": "association",
 		"opportunities": "opportunity", "applications": "application", "requests": "request",
 		"volunteer-requests": "schoolopp",
-		"bases":              "base", "bookings": "booking", "book": "publicslot",
+		"bases":              "base", "bookings": "booking", "book": "publicslot", "receipts": "class",
 	}[last]
 }
 

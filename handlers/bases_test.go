@@ -51,6 +51,15 @@ func baseFixtures(t *testing.T, e *testEnv, f fixtures) {
 	}
 	f["booking"] = itoa(int(bk.ID))
 	f["bid"] = f["booking"]
+	// The throwaway class's receipts, open, with the code of its one student.
+	if err := e.Store.OpenCollection(context.Background(), portal.SystemActor, teacher.SchoolID, bk.ClassIDs[0]); err != nil {
+		t.Fatalf("OpenCollection fixture: %v", err)
+	}
+	col, err := e.Store.ClassCollection(context.Background(), bk.ClassIDs[0])
+	if err != nil || len(col.Receipts) != 1 {
+		t.Fatalf("ClassCollection fixture = %+v, %v", col, err)
+	}
+	f["code"] = col.Receipts[0].Code
 }
 
 func atoi(t *testing.T, s string) int {

@@ -153,6 +153,7 @@ func (s *Server) routes() chi.Router {
 	s.volunteerRoutes(r)
 	s.quizRoutes(r)
 	s.baseRoutes(r)
+	s.receiptRoutes(r)
 	return r
 }
 
