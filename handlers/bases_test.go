@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"encoding/json"
 	"strconv"
 	"testing"
 	"time"
@@ -70,3 +71,5 @@ func atoi(t *testing.T, s string) int {
 	}
 	return n
 }
+
+func jsonBody(r *response, v any) error { return json.Unmarshal([]byte(r.Body), v) }

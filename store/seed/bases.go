@@ -131,3 +131,36 @@ func demoBases(ctx context.Context, s *store.Store, now time.Time, districts []*
 	}
 	return []Account{{"base", portal.RoleBase, DemoHall}}, nil
 }
+
+// demoReceipts opens the parents' letter receipts of the demo school's first class with
+// students and has parents return about two in three of them.
+func demoReceipts(ctx context.Context, s *store.Store, now time.Time, school *portal.School) error {
+	r := rand.New(rand.NewPCG(626, 16))
+	classes, err := s.ListClasses(ctx, school.ID, portal.SchoolYear(now), false)
+	if err != nil {
+		return err
+	}
+	for _, c := range classes {
+		if c.Students == 0 {
+			continue
+		}
+		if err := s.OpenCollection(ctx, portal.SystemActor, school.ID, c.ID); err != nil {
+			return err
+		}
+		col, err := s.ClassCollection(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		notes := []string{"", "", "已和孩子一起阅读。", "谢谢老师！", ""}
+		for _, rc := range col.Receipts {
+			if r.IntN(3) == 0 {
+				continue
+			}
+			if _, err := s.ConfirmReceipt(ctx, rc.Code, portal.Relations[r.IntN(len(portal.Relations))], notes[r.IntN(len(notes))]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return nil
+}

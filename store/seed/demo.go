@@ -215,6 +215,9 @@ func Demo(ctx context.Context, s *store.Store, now time.Time) ([]Account, error)
 	if err != nil {
 		return accounts, fmt.Errorf("bases: %w", err)
 	}
+	if err := demoReceipts(ctx, s, now, schools[0]); err != nil {
+		return accounts, fmt.Errorf("receipts: %w", err)
+	}
 	return append(accounts, more...), nil
 }
 
