@@ -88,7 +88,7 @@ func TestParentReceipts(t *testing.T) {
 	// Closing records the class's parents' letter activity.
 	wantStatus(t, "close", tc.post(p+"close", url.Values{}), http.StatusSeeOther)
 	doc = tc.get("/school/activities/").Doc(t)
-	if doc.Find(`tr[data-type="parent-letter"] td[data-class="` + itoa(int(c.ID)) + `"][data-state="done"]`).Length() != 1 {
+	if doc.Find(`tr[data-type="parent-letter"] td[data-class="`+itoa(int(c.ID))+`"][data-state="done"]`).Length() != 1 {
 		t.Error("matrix: the class has no parents' letter after closing")
 	}
 }
