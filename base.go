@@ -318,3 +318,32 @@ type DaySheet struct {
 	Bookings []Booking
 	Visitors []Visitor
 }
+
+// BaseMonth is one month of a base's report.
+type BaseMonth struct {
+	Month       string // "2026-11"
+	Slots       int    // open slots (closed days left out)
+	Capacity    int    // their places
+	Booked      int    // places held by bookings and visitors (booked or came)
+	Groups      int    // school groups that came
+	Students    int    // students who came
+	Visitors    int    // individual visitors who came (people)
+	NoShows     int    // bookings and visitor bookings of past slots nobody confirmed
+	ClosedSlots int
+}
+
+// FillRate is the share of the places that were booked.
+func (m BaseMonth) FillRate() float64 {
+	if m.Capacity == 0 {
+		return 0
+	}
+	return float64(m.Booked) / float64(m.Capacity)
+}
+
+// DistrictCoverage is the share of a district's active schools with an education-base
+// visit recorded in a school year.
+type DistrictCoverage struct {
+	District string
+	Schools  int
+	Visited  int
+}

@@ -195,6 +195,9 @@ var routeRoles = map[string][]string{
 	"POST /school/receipts/{id}/open":              {"teacher"},
 	"POST /school/receipts/{id}/close":             {"teacher"},
 	"GET /school/receipts/{id}/print":              {"teacher"},
+	"GET /admin/bases/{id}/report":                 {"admin"},
+	"GET /admin/bases/coverage":                    {"admin"},
+	"GET /base/bases/{id}/report":                  {"base"},
 	"GET /admin/letter":                            {"admin"},
 	"POST /admin/letter":                           {"admin"},
 }

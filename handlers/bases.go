@@ -31,6 +31,8 @@ func (s *Server) baseRoutes(r chi.Router) {
 		r.Post("/new", s.h(s.adminBaseSave))
 		r.Get("/{id}/edit", s.h(s.adminBaseEdit))
 		r.Post("/{id}/edit", s.h(s.adminBaseSave))
+		r.Get("/{id}/report", s.h(s.adminBaseReport))
+		r.Get("/coverage", s.h(s.adminBaseCoverage))
 	})
 	r.Route("/base", func(r chi.Router) {
 		r.Use(s.requireRole(string(portal.RoleBase)))
@@ -41,6 +43,7 @@ func (s *Server) baseRoutes(r chi.Router) {
 			r.Post("/pattern", s.h(s.baseAddPattern))
 			r.Post("/close", s.h(s.baseCloseDay))
 			r.Get("/day", s.h(s.baseDay))
+			r.Get("/report", s.h(s.baseReport))
 			r.Post("/checkin", s.h(s.baseCheckin))
 			r.Post("/bookings/{bid}/arrival", s.h(s.baseArrival))
 		})
@@ -261,4 +264,54 @@ func boolValue(b bool) string {
 		return "1"
 	}
 	return ""
+}
+
+// reportYear reads ?year= (a valid school year) or the current school year.
+func (s *Server) reportYear(r *http.Request) int {
+	if y, err := strconv.Atoi(r.URL.Query().Get("year")); err == nil && portal.ValidSchoolYear(y, s.now()) {
+		return y
+	}
+	return portal.SchoolYear(s.now())
+}
+
+func (s *Server) renderBaseReport(w http.ResponseWriter, r *http.Request, b *portal.Base) error {
+	year := s.reportYear(r)
+	from, to := portal.SchoolYearBounds(year)
+	months, err := s.store.BaseReport(r.Context(), b.ID, from, to)
+	if err != nil {
+		return err
+	}
+	return s.page(w, r, views.BaseReportPage(b, year, months))
+}
+
+// baseReport is a manager's report of one of their bases.
+func (s *Server) baseReport(w http.ResponseWriter, r *http.Request) error {
+	b, err := s.managedBase(r)
+	if err != nil {
+		return err
+	}
+	return s.renderBaseReport(w, r, b)
+}
+
+// adminBaseReport is the city admin's view of a base's report.
+func (s *Server) adminBaseReport(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	b, err := s.store.GetBase(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return s.renderBaseReport(w, r, b)
+}
+
+// adminBaseCoverage shows by district the share of schools with a base visit.
+func (s *Server) adminBaseCoverage(w http.ResponseWriter, r *http.Request) error {
+	year := s.reportYear(r)
+	rows, err := s.store.BaseCoverage(r.Context(), year)
+	if err != nil {
+		return err
+	}
+	return s.page(w, r, views.BaseCoveragePage(year, rows))
 }

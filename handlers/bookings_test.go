@@ -150,6 +150,16 @@ func TestGroupVisitFlow(t *testing.T) {
 	if res.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("second check-in: status %d, want 422", res.StatusCode)
 	}
+	// The month's report counts the group and its students.
+	month := sl.StartsAt.In(portal.CST).Format("2006-01")
+	row := bc.get("/base/bases/" + itoa(int(hall.ID)) + "/report").Doc(t).Find(`tr[data-month="` + month + `"]`)
+	if atoi(t, row.Find("td.groups").Text()) < 1 || atoi(t, row.Find("td.students").Text()) < a.Students+b.Students-2 {
+		t.Errorf("report of %s: groups %q, students %q", month, row.Find("td.groups").Text(), row.Find("td.students").Text())
+	}
+	cov := e.login("admin").get("/admin/bases/coverage").Doc(t)
+	if cov.Find("table.coverage tbody tr").Length() != 6 {
+		t.Errorf("coverage: %d districts, want 6", cov.Find("table.coverage tbody tr").Length())
+	}
 }
 
 func statsBaseVisits(t *testing.T, e *testEnv) int {
