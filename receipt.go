@@ -103,3 +103,19 @@ func NewReceiptCode() string {
 	}
 	return string(b)
 }
+
+// ReceiptRate is the receipts of a group (a class or a district) and those confirmed.
+type ReceiptRate struct {
+	ID        int64
+	Name      string
+	Receipts  int
+	Confirmed int
+}
+
+// Rate is the share confirmed, 0 without receipts.
+func (r ReceiptRate) Rate() float64 {
+	if r.Receipts == 0 {
+		return 0
+	}
+	return float64(r.Confirmed) / float64(r.Receipts)
+}

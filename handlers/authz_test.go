@@ -198,6 +198,8 @@ var routeRoles = map[string][]string{
 	"GET /admin/bases/{id}/report":                 {"admin"},
 	"GET /admin/bases/coverage":                    {"admin"},
 	"GET /base/bases/{id}/report":                  {"base"},
+	"GET /school/receipts":                         {"teacher"},
+	"GET /admin/receipts":                          {"admin"},
 	"GET /admin/letter":                            {"admin"},
 	"POST /admin/letter":                           {"admin"},
 }

@@ -26,6 +26,8 @@ func (s *Server) receiptRoutes(r chi.Router) {
 		r.Post("/close", s.h(s.receiptsClose))
 		r.Get("/print", s.h(s.receiptsPrint))
 	})
+	r.With(s.requireRole(string(portal.RoleTeacher))).Get("/school/receipts", s.h(s.schoolReceiptRates))
+	r.With(s.requireRole(string(portal.RoleAdmin))).Get("/admin/receipts", s.h(s.cityReceiptRates))
 	r.With(s.requireRole(string(portal.RoleAdmin))).Get("/admin/letter", s.h(s.adminLetter))
 	r.With(s.requireRole(string(portal.RoleAdmin))).Post("/admin/letter", s.h(s.adminLetterSave))
 }
@@ -195,4 +197,24 @@ func (s *Server) adminLetterSave(w http.ResponseWriter, r *http.Request) error {
 		return s.formError(w, r, err, form, func(f *views.Form) templ.Component { return views.AdminLetter(f, year) })
 	}
 	return s.redirect(w, r, "/admin/letter?year="+strconv.Itoa(year), "Saved")
+}
+
+// schoolReceiptRates shows the return rate of each class of the teacher's school.
+func (s *Server) schoolReceiptRates(w http.ResponseWriter, r *http.Request) error {
+	year := s.reportYear(r)
+	rows, err := s.store.SchoolReceiptRates(r.Context(), who(r).User.SchoolID, year)
+	if err != nil {
+		return err
+	}
+	return s.page(w, r, views.ReceiptRatesPage(views.T(r.Context(), "ReceiptsRatesTitle", "Year", year), rows, true))
+}
+
+// cityReceiptRates shows the return rate of each district.
+func (s *Server) cityReceiptRates(w http.ResponseWriter, r *http.Request) error {
+	year := s.reportYear(r)
+	rows, err := s.store.DistrictReceiptRates(r.Context(), year)
+	if err != nil {
+		return err
+	}
+	return s.page(w, r, views.ReceiptRatesPage(views.T(r.Context(), "ReceiptsRatesTitle", "Year", year), rows, false))
 }

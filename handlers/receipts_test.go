@@ -85,6 +85,14 @@ func TestParentReceipts(t *testing.T) {
 	if got := statsReceiptsRate(t, e); got <= beforeStats {
 		t.Errorf("parent_receipts_rate = %v, was %v", got, beforeStats)
 	}
+	// The school's rates by class and the city's by district count it.
+	row := tc.get("/school/receipts").Doc(t).Find(`table.receipt-rates tr[data-id="` + itoa(int(c.ID)) + `"] td.confirmed`)
+	if strings.TrimSpace(row.Text()) != "1" {
+		t.Errorf("school rates: class confirmed = %q, want 1", row.Text())
+	}
+	if e.login("admin").get("/admin/receipts").Doc(t).Find("table.receipt-rates tbody tr").Length() == 0 {
+		t.Error("city rates: no district")
+	}
 	// Closing records the class's parents' letter activity.
 	wantStatus(t, "close", tc.post(p+"close", url.Values{}), http.StatusSeeOther)
 	doc = tc.get("/school/activities/").Doc(t)

@@ -234,3 +234,37 @@ func (s *Store) ParentReceipts(ctx context.Context, schoolYear int) (confirmed, 
 		WHERE c.school_year = ? AND sc.active = 1`, schoolYear).Scan(&confirmed, &students)
 	return confirmed, students, err
 }
+
+// SchoolReceiptRates returns, for each class of a school with a collection in the school
+// year, its receipts and those confirmed, by grade and name.
+func (s *Store) SchoolReceiptRates(ctx context.Context, schoolID int64, schoolYear int) ([]portal.ReceiptRate, error) {
+	return s.receiptRates(ctx, `SELECT cl.id, cl.name, COUNT(r.id), COUNT(r.confirmed_at) FROM receipt_collections c
+		JOIN classes cl ON cl.id = c.class_id LEFT JOIN receipts r ON r.collection_id = c.id
+		WHERE c.school_id = ? AND c.school_year = ? GROUP BY cl.id, cl.name, cl.grade ORDER BY cl.grade, cl.name`, schoolID, schoolYear)
+}
+
+// DistrictReceiptRates returns, by district, the receipts of the school year's
+// collections at active schools and those confirmed.
+func (s *Store) DistrictReceiptRates(ctx context.Context, schoolYear int) ([]portal.ReceiptRate, error) {
+	return s.receiptRates(ctx, `SELECT d.id, d.name, COUNT(r.id), COUNT(r.confirmed_at) FROM receipt_collections c
+		JOIN schools sc ON sc.id = c.school_id JOIN districts d ON d.id = sc.district_id
+		LEFT JOIN receipts r ON r.collection_id = c.id WHERE c.school_year = ? AND sc.active = 1
+		GROUP BY d.id, d.name ORDER BY d.name`, schoolYear)
+}
+
+func (s *Store) receiptRates(ctx context.Context, q string, args ...any) ([]portal.ReceiptRate, error) {
+	rows, err := s.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []portal.ReceiptRate
+	for rows.Next() {
+		var r portal.ReceiptRate
+		if err := rows.Scan(&r.ID, &r.Name, &r.Receipts, &r.Confirmed); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
