@@ -222,7 +222,7 @@ func (s *Server) baseCheckin(w http.ResponseWriter, r *http.Request) error {
 	if s.codeLimit.OnLimit(discard{}, r, "checkin:"+idString(who(r).User.ID)) {
 		return errRateLimited
 	}
-	form := postedForm(r, "code", "date")
+	form := postedForm(r, "code", "date", "arrived")
 	code := portal.NormalizeCode(form.Values["code"])
 	date := form.Values["date"]
 	bad := func(msg string) error {
@@ -230,7 +230,18 @@ func (s *Server) baseCheckin(w http.ResponseWriter, r *http.Request) error {
 		return s.renderDay(w, r, b, date, form, http.StatusUnprocessableEntity)
 	}
 	if bk, err := s.store.BookingByCode(r.Context(), b.ID, code); err == nil {
-		if _, err := s.store.ConfirmArrival(r.Context(), who(r).actor(), b.ID, bk.ID, bk.Students); err != nil {
+		// Without a headcount, every booked student came; the list corrects it before.
+		arrived := bk.Students
+		if form.Values["arrived"] != "" {
+			if arrived, err = strconv.Atoi(form.Values["arrived"]); err != nil {
+				arrived = 0
+			}
+		}
+		if _, err := s.store.ConfirmArrival(r.Context(), who(r).actor(), b.ID, bk.ID, arrived); err != nil {
+			if f, ok := portal.AsFieldErrors(err); ok {
+				form.Errors = f
+				return s.renderDay(w, r, b, date, form, http.StatusUnprocessableEntity)
+			}
 			if m := portal.ErrorMessage(err); portal.ErrorCode(err) == portal.ECONFLICT {
 				return bad(m)
 			}

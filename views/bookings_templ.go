@@ -1001,10 +1001,6 @@ func BaseDayPage(b *portal.Base, day string, sheets []portal.DaySheet, f *Form) 
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = FieldError(f, "arrived").Render(ctx, templ_7745c5c3_Buffer)
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 73, "<input type=\"hidden\" name=\"date\" value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -1012,7 +1008,7 @@ func BaseDayPage(b *portal.Base, day string, sheets []portal.DaySheet, f *Form) 
 			var templ_7745c5c3_Var59 string
 			templ_7745c5c3_Var59, templ_7745c5c3_Err = templ.JoinStringErrs(day)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/bookings.templ`, Line: 147, Col: 48}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/bookings.templ`, Line: 146, Col: 48}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var59))
 			if templ_7745c5c3_Err != nil {
@@ -1023,6 +1019,10 @@ func BaseDayPage(b *portal.Base, day string, sheets []portal.DaySheet, f *Form) 
 				return templ_7745c5c3_Err
 			}
 			templ_7745c5c3_Err = Input(f, "code", T(ctx, "BaseCheckinCode"), "text", templ.Attributes{"maxlength": "12", "autocomplete": "off", "autocapitalize": "characters"}).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = Input(f, "arrived", T(ctx, "BaseArrivedOptional"), "number", templ.Attributes{"min": "1", "inputmode": "numeric"}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
