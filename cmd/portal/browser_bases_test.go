@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/jinducity/portal"
 )
 
 // TestBrowserParentConfirmsReceiptOnPhone: on a phone-sized screen the teacher finds the
@@ -96,5 +97,90 @@ func TestBrowserVisitorBooksAndCancels(t *testing.T) {
 	b.submit(`main form[method="post"]`)
 	if loc := b.location(); loc != "/bases" {
 		t.Errorf("after cancelling: at %s, want /bases", loc)
+	}
+}
+
+// TestBrowserGroupVisit: the hall's manager publishes a term of slots and a slot later
+// today; the teacher books it for two classes and prints the slip; the manager checks
+// the group in by the slip's code; the school's matrix shows the base visit of both.
+func TestBrowserGroupVisit(t *testing.T) {
+	now := time.Now().In(portal.CST)
+	start := now.Add(3 * time.Minute).Truncate(time.Minute)
+	if start.Day() != now.Day() {
+		t.Skip("too close to midnight (CST) for a slot later today")
+	}
+	b := newBrowser(t, 1280, 900, false)
+	b.login("base")
+	b.do(chromedp.Click(chromedp.CSS(`li.base h2 a`)), chromedp.Sleep(300*time.Millisecond), chromedp.WaitVisible(chromedp.CSS("main")))
+	manage := b.location()
+	// A term of Monday and Thursday mornings next spring.
+	spring := time.Date(now.Year()+1, time.March, 1, 0, 0, 0, 0, portal.CST)
+	setDate := func(form, name string, v string) {
+		b.do(chromedp.SetValue(chromedp.CSS(form+` [name="`+name+`"]`), v))
+	}
+	setDate("#pattern", "from", spring.Format(time.DateOnly))
+	setDate("#pattern", "to", spring.AddDate(0, 4, -1).Format(time.DateOnly))
+	b.do(chromedp.Click(chromedp.CSS(`#pattern input[name="wd1"]`)), chromedp.Click(chromedp.CSS(`#pattern input[name="wd4"]`)))
+	setDate("#pattern", "start", "09:00")
+	setDate("#pattern", "end", "10:30")
+	setDate("#pattern", "capacity", "100")
+	b.submit(`#pattern form`)
+	if b.location() != manage {
+		t.Fatalf("after the pattern: at %s", b.location())
+	}
+	setDate("#one-slot", "date", start.Format(time.DateOnly))
+	setDate("#one-slot", "start", start.Format("15:04"))
+	setDate("#one-slot", "end", start.Add(time.Hour).Format("15:04"))
+	setDate("#one-slot", "capacity", "80")
+	b.submit(`#one-slot form`)
+	slotID, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector("tr.slot").dataset.slot`))
+	if err != nil || slotID == "" {
+		t.Fatalf("first slot = %q, %v", slotID, err)
+	}
+	n, _ := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("tr.slot").length`))
+	if n < 30 {
+		t.Errorf("%d coming slots after publishing a term, want at least 30", n)
+	}
+
+	teacher := browserOn(t, b.base, 375, 740, true)
+	teacher.login("teacher")
+	teacher.visit("/school/bookings/new?slot=" + slotID)
+	classes, err := chromedp.Run(teacher.ctx, chromedp.Evaluate[[]string](
+		`[...document.querySelectorAll('input[name="class"]')].filter(i => /\d/.test(i.parentElement.textContent.split("(")[1] || "")).slice(0, 2).map(i => i.value)`))
+	if err != nil || len(classes) != 2 {
+		t.Fatalf("classes with students = %v, %v", classes, err)
+	}
+	for _, c := range classes {
+		teacher.do(chromedp.Click(chromedp.CSS(`input[name="class"][value="` + c + `"]`)))
+	}
+	teacher.fill("students", "30")
+	teacher.fill("teachers", "2")
+	teacher.submit(`main form[method="post"]`)
+	if !strings.HasSuffix(teacher.location(), "/slip") {
+		t.Fatalf("after booking: at %s", teacher.location())
+	}
+	code := teacher.text(".slip .code strong")
+	w, _ := chromedp.Run(teacher.ctx, chromedp.Evaluate[int](`document.querySelector(".slip img").naturalWidth`))
+	if len(code) != 8 || w == 0 {
+		t.Fatalf("slip: code %q, QR width %d", code, w)
+	}
+	teacher.checkA11y("booking slip")
+	teacher.shot("slip")
+
+	b.visit(strings.TrimSuffix(manage, "/") + "/day?date=" + start.Format(time.DateOnly))
+	b.fill("code", code)
+	b.fill("arrived", "28")
+	b.submit(`#checkin form`)
+	if got := b.text(`tr.booking-attended td:last-child`); !strings.Contains(got, "28") {
+		t.Errorf("day list after check-in: %q", got)
+	}
+	b.shot("day-list")
+
+	teacher.visit("/school/activities/")
+	for _, c := range classes {
+		n, _ := chromedp.Run(teacher.ctx, chromedp.Evaluate[int](`document.querySelectorAll('tr[data-type="base-visit"] td[data-class="` + c + `"][data-state="done"]').length`))
+		if n != 1 {
+			t.Errorf("matrix: class %s has no base visit", c)
+		}
 	}
 }
