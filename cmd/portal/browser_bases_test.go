@@ -178,7 +178,7 @@ func TestBrowserGroupVisit(t *testing.T) {
 
 	teacher.visit("/school/activities/")
 	for _, c := range classes {
-		n, _ := chromedp.Run(teacher.ctx, chromedp.Evaluate[int](`document.querySelectorAll('tr[data-type="base-visit"] td[data-class="` + c + `"][data-state="done"]').length`))
+		n, _ := chromedp.Run(teacher.ctx, chromedp.Evaluate[int](`document.querySelectorAll('tr[data-type="base-visit"] td[data-class="`+c+`"][data-state="done"]').length`))
 		if n != 1 {
 			t.Errorf("matrix: class %s has no base visit", c)
 		}
