@@ -102,19 +102,26 @@ type Student struct {
 	Name      string
 	Number    string
 	CreatedAt time.Time
+	// HasPIN and HasCode tell whether the student has set a PIN and has a personal
+	// sign-in code (filled by class listings for the teacher).
+	HasPIN  bool
+	HasCode bool
 
 	ClassName  string // filled by joins
 	Grade      int
 	SchoolID   int64
 	SchoolName string
 	SchoolYear int
+	Imported   bool // on the roster the school imported, not joined yet
 }
 
-// StudentJoin is what a student types to join a class.
+// StudentJoin is what a student types to join a class. PIN is set at the first join
+// and needed at every later one.
 type StudentJoin struct {
 	Code   string
 	Name   string
 	Number string
+	PIN    string
 }
 
 // Validate normalizes and checks a join form.
@@ -139,6 +146,10 @@ func (j *StudentJoin) Validate() FieldErrors {
 			f.AddID("number", "ErrStudentNumber")
 		}
 	}
+	// Every PIN ever set passed ValidatePIN, so refusing an easy one at every join, not
+	// only at the first, says nothing about whether the number is already taken.
+	j.PIN = strings.TrimSpace(j.PIN)
+	f.Add("pin", ValidatePIN(j.PIN))
 	return f
 }
 

@@ -80,17 +80,46 @@ func TestValidatePhone(t *testing.T) {
 }
 
 func TestStudentJoinNormalizes(t *testing.T) {
-	j := StudentJoin{Code: " demo-01 ", Name: "  李　小明 ", Number: "07"}
+	j := StudentJoin{Code: " demo-01 ", Name: "  李　小明 ", Number: "07", PIN: " 2580 "}
 	if f := j.Validate(); len(f) != 0 {
 		t.Fatalf("Validate() = %v", f)
 	}
-	if j.Code != "DEMO01" || j.Name != "李 小明" || j.Number != "7" {
-		t.Errorf("normalized to %q %q %q, want DEMO01, 李 小明, 7", j.Code, j.Name, j.Number)
+	if j.Code != "DEMO01" || j.Name != "李 小明" || j.Number != "7" || j.PIN != "2580" {
+		t.Errorf("normalized to %q %q %q %q, want DEMO01, 李 小明, 7, 2580", j.Code, j.Name, j.Number, j.PIN)
 	}
-	bad := StudentJoin{Code: "!!", Name: "", Number: "1a"}
+	bad := StudentJoin{Code: "!!", Name: "", Number: "1a", PIN: "12a4"}
 	f := bad.Validate()
-	if f["code"].ID != "ErrJoinCodeFormat" || f["name"].ID != "ErrRequired" || f["number"].ID != "ErrStudentNumber" {
+	if f["code"].ID != "ErrJoinCodeFormat" || f["name"].ID != "ErrRequired" || f["number"].ID != "ErrStudentNumber" || f["pin"].ID != "ErrPINFormat" {
 		t.Errorf("Validate(bad) = %v", f)
+	}
+}
+
+func TestValidatePIN(t *testing.T) {
+	for pin, want := range map[string]string{
+		"": "ErrRequired", "123": "ErrPINFormat", "1234567": "ErrPINFormat", "12a4": "ErrPINFormat", "１２３４": "ErrPINFormat",
+		"0000": "ErrPINEasy", "1234": "ErrPINEasy", "654321": "ErrPINEasy", "4567": "ErrPINEasy",
+		"2580": "", "1357": "", "902614": "", "1123": "",
+	} {
+		if got := ValidatePIN(pin).ID; got != want {
+			t.Errorf("ValidatePIN(%q) = %q, want %q", pin, got, want)
+		}
+	}
+}
+
+func TestPersonalCode(t *testing.T) {
+	c := NewPersonalCode()
+	if len(c) != PersonalCodeLength || NormalizePersonalCode(c) != c {
+		t.Fatalf("NewPersonalCode() = %q", c)
+	}
+	printed := FormatPersonalCode(c)
+	if len(printed) != PersonalCodeLength+3 || NormalizePersonalCode(" "+strings.ToLower(printed)+" ") != c {
+		t.Errorf("FormatPersonalCode(%q) = %q does not read back", c, printed)
+	}
+	if NormalizePersonalCode("DEMO01") != "" || NormalizePersonalCode(strings.Repeat("0", PersonalCodeLength)) != "" {
+		t.Error("a short code or one with symbols never printed was accepted")
+	}
+	if HashPersonalCode(c) == HashPersonalCode(NewPersonalCode()) || len(HashPersonalCode(c)) != 64 {
+		t.Error("personal code hashes collide or are not SHA-256")
 	}
 }
 

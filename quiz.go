@@ -164,10 +164,38 @@ func (k QuizKind) Valid() bool { return slices.Contains(QuizKinds, k) }
 // knowledge tests only, never practice.
 func (k QuizKind) CountsForAwareness() bool { return k == QuizKnowledge }
 
-// InstantFeedback reports whether a student sees right or wrong and the explanation of
-// a question as soon as they answer it: in practice only. Knowledge tests, pre- and
-// post-tests reveal nothing before submission.
+// InstantFeedback reports whether a student of this kind of quiz may see right or wrong
+// and the explanation of a question as soon as they answer it: in practice only, and only
+// where the assignment shows answers at once (Attempt.InstantFeedback). Knowledge tests,
+// pre- and post-tests reveal nothing before submission.
 func (k QuizKind) InstantFeedback() bool { return k == QuizPractice }
+
+// Review is when the students of an assignment see the right answers and explanations
+// of their submitted attempts (Moodle's review options). Their own score they always see.
+type Review string
+
+// The review options.
+const (
+	ReviewImmediately Review = "immediately" // as soon as the attempt is submitted (practice: as each question is answered)
+	ReviewClosed      Review = "closed"      // once the assignment has closed for everyone
+	ReviewNever       Review = "never"       // never; the teacher goes through them in class
+)
+
+// Reviews lists the review options in the order they are offered.
+var Reviews = []Review{ReviewClosed, ReviewImmediately, ReviewNever}
+
+// Valid reports whether r is a known review option.
+func (r Review) Valid() bool { return slices.Contains(Reviews, r) }
+
+// DefaultReview is the review option an assignment of a kind gets unless the teacher
+// chooses another: practice shows answers at once, every test once it has closed, so
+// that the key does not reach classmates who have not taken it yet.
+func DefaultReview(k QuizKind) Review {
+	if k == QuizPractice {
+		return ReviewImmediately
+	}
+	return ReviewClosed
+}
 
 // Quiz is a quiz definition: questions are drawn from the bank by band and tags.
 type Quiz struct {
@@ -232,6 +260,7 @@ type Assignment struct {
 	SchoolYear int
 	OpensAt    time.Time
 	ClosesAt   time.Time
+	Review     Review // when students see the right answers and explanations
 
 	Quiz      *Quiz  // filled by joins
 	ClassName string // filled by joins
@@ -428,10 +457,34 @@ type Attempt struct {
 	// is never shown.
 	Device string
 
-	QuizTitle   string // filled by joins
-	PassMark    int
+	QuizTitle string // filled by joins
+	PassMark  int
+	Review    Review    // the assignment's review option
+	ClosesAt  time.Time // the assignment's close
+
 	StudentName string // set only for the student's teachers' pages
 	Number      string
+}
+
+// InstantFeedback reports whether the student sees each question's verdict and
+// explanation as they answer: practice whose assignment shows answers at once.
+func (a *Attempt) InstantFeedback() bool {
+	return a.Kind.InstantFeedback() && a.Review == ReviewImmediately
+}
+
+// ShowsAnswers reports whether the student may see the right answers and explanations
+// of the attempt at t: once submitted, and as the assignment's review option says.
+func (a *Attempt) ShowsAnswers(t time.Time) bool {
+	if !a.Submitted() {
+		return false
+	}
+	switch a.Review {
+	case ReviewImmediately:
+		return true
+	case ReviewClosed:
+		return !t.Before(a.ClosesAt)
+	}
+	return false
 }
 
 // Submitted reports whether the attempt is finished.

@@ -191,6 +191,31 @@ type Demonstration struct {
 	CreatedAt  time.Time
 	SchoolName string // filled by joins
 	District   string // filled by joins
+	// Since and ValidUntil are calendar dates (CST): the designation holds from the one
+	// to the other, both included.
+	Since, ValidUntil time.Time
+	ApplicationID     int64  // the application that granted it; 0 for one typed in
+	Notice            string // 限期整改: the city's reason, while the school is on notice
+	Reason            string // why it was revoked
+	RevokedAt         time.Time
+}
+
+// Expired reports whether the designation's validity has run out at now.
+func (d *Demonstration) Expired(now time.Time) bool {
+	return !d.ValidUntil.IsZero() && d.ValidUntil.Format(time.DateOnly) < now.In(CST).Format(time.DateOnly)
+}
+
+// Current reports whether the designation is active and unexpired at now.
+func (d *Demonstration) Current(now time.Time) bool { return d.Status == DemoActive && !d.Expired(now) }
+
+// DueWithin reports whether a current designation ends within days of now.
+func (d *Demonstration) DueWithin(now time.Time, days int) bool {
+	return d.Current(now) && d.ValidUntil.Format(time.DateOnly) <= now.In(CST).AddDate(0, 0, days).Format(time.DateOnly)
+}
+
+// DefaultSince is the start of a designation typed in with only its year: 1 September.
+func (d *Demonstration) DefaultSince() time.Time {
+	return time.Date(d.Year, time.September, 1, 0, 0, 0, 0, CST)
 }
 
 // Validate checks a designation; now is the current time, so the year cannot be in the future.

@@ -177,6 +177,11 @@ func (s *Server) activityMatrix(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Vary", "HX-Request")
 		return s.page(w, r, views.ActivityMissing(v))
 	}
+	if format, err := exportFormat(r); err != nil {
+		return err
+	} else if format != "" {
+		return s.sendExport(w, r, format, s.matrixExport(r, v))
+	}
 	return s.page(w, r, views.ActivityMatrixPage(v))
 }
 
@@ -204,6 +209,11 @@ func (s *Server) activitySchoolMatrix(w http.ResponseWriter, r *http.Request) er
 	}
 	v.CanLog = false
 	v.Base = "/activities/schools/" + strconv.FormatInt(sc.ID, 10)
+	if format, err := exportFormat(r); err != nil {
+		return err
+	} else if format != "" {
+		return s.sendExport(w, r, format, s.matrixExport(r, v))
+	}
 	return s.page(w, r, views.ActivityMatrixPage(v))
 }
 

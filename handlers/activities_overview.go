@@ -95,6 +95,11 @@ func (s *Server) activityOverview(w http.ResponseWriter, r *http.Request) error 
 			return strings.Compare(a.School.Name, b.School.Name)
 		})
 	}
+	if format, err := exportFormat(r); err != nil {
+		return err
+	} else if format != "" {
+		return s.sendExport(w, r, format, s.overviewExport(r, &v, rows))
+	}
 	// The totals cover every school kept; the table shows a page of them, so that a city
 	// of thousands of schools is a page a phone can load.
 	v.Pager = pager(r, pageParam(r), len(rows), overviewPageSize)

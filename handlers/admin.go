@@ -29,6 +29,11 @@ func (s *Server) adminRoutes(r chi.Router) {
 
 		r.Get("/schools", s.h(s.adminSchools))
 		r.Get("/schools/new", s.h(s.adminSchoolNew))
+		r.Get("/schools/suggest", s.h(s.schoolSuggest))        // the school picker's suggestions (pickers.go)
+		r.Get("/schools/import", s.h(s.adminSchoolImportForm)) // school-list import (imports_schools.go)
+		r.Get("/schools/import/template", s.h(s.adminSchoolImportTemplate))
+		r.Post("/schools/import", s.h(s.adminSchoolImportPreview))
+		r.Post("/schools/import/confirm", s.h(s.adminSchoolImportConfirm))
 		r.Post("/schools/new", s.h(s.adminSchoolCreate))
 		r.Get("/schools/{id}/edit", s.h(s.adminSchoolEdit))
 		r.Post("/schools/{id}/edit", s.h(s.adminSchoolUpdate))
@@ -53,6 +58,10 @@ func (s *Server) adminRoutes(r chi.Router) {
 		r.Post("/demonstrations/{id}/revoke", s.h(s.adminDemonstrationRevoke))
 
 		r.Get("/audit", s.h(s.adminAudit))
+
+		// Dashboards (issue 16, dashboards.go).
+		r.Get("/dashboard", s.h(s.cityDashboard(false)))
+		r.Get("/dashboard/wall", s.h(s.cityDashboard(true)))
 	})
 }
 

@@ -16,6 +16,11 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) error {
 			q.Entity = e
 		}
 	}
+	if format, err := exportFormat(r); err != nil {
+		return err
+	} else if format != "" {
+		return s.sendExport(w, r, format, s.auditExport(r, q))
+	}
 	page := pageParam(r)
 	q.Limit, q.Offset = adminPageSize, (page-1)*adminPageSize
 	rows, total, err := s.store.ListAudit(r.Context(), q)

@@ -7,7 +7,6 @@ import (
 
 	"github.com/a-h/templ"
 	"github.com/jinducity/portal"
-	"github.com/jinducity/portal/store"
 	"github.com/jinducity/portal/views"
 )
 
@@ -20,19 +19,18 @@ func (s *Server) adminDemonstrations(w http.ResponseWriter, r *http.Request) err
 	return s.page(w, r, views.AdminDemonstrations(list))
 }
 
-func (s *Server) adminDemonstrationForm(r *http.Request, form *views.Form) (templ.Component, error) {
-	schools, _, err := s.store.ListSchools(r.Context(), store.SchoolFilter{})
-	if err != nil {
-		return nil, err
-	}
-	return views.AdminDemonstrationForm(form, schools, s.now().Year()), nil
+// adminDemonstrationForm is the designation form; matches are the schools its picker
+// offers when the name typed matched several.
+func (s *Server) adminDemonstrationForm(r *http.Request, form *views.Form, matches []portal.School) (templ.Component, error) {
+	s.fillSchoolName(r.Context(), form)
+	return views.AdminDemonstrationForm(form, matches, s.now().Year()), nil
 }
 
 func (s *Server) adminDemonstrationNew(w http.ResponseWriter, r *http.Request) error {
 	form := &views.Form{Values: map[string]string{
 		"year": strconv.Itoa(s.now().Year()), "school_id": r.URL.Query().Get("school"),
 	}}
-	c, err := s.adminDemonstrationForm(r, form)
+	c, err := s.adminDemonstrationForm(r, form, nil)
 	if err != nil {
 		return err
 	}
@@ -42,19 +40,25 @@ func (s *Server) adminDemonstrationNew(w http.ResponseWriter, r *http.Request) e
 // adminDemonstrationCreate designates a school; the store revokes the school's earlier
 // active designation in the same transaction.
 func (s *Server) adminDemonstrationCreate(w http.ResponseWriter, r *http.Request) error {
+	pick, err := s.pickSchool(r, false, true)
+	if err != nil {
+		return err
+	}
 	d := &portal.Demonstration{
-		SchoolID: formID(r, "school_id"), Level: portal.DemoLevel(r.PostFormValue("level")), Note: r.PostFormValue("note"),
+		SchoolID: pick.ID, Level: portal.DemoLevel(r.PostFormValue("level")), Note: r.PostFormValue("note"),
 	}
 	rawYear := strings.TrimSpace(r.PostFormValue("year"))
 	form := &views.Form{Values: map[string]string{
-		"school_id": idString(d.SchoolID), "level": string(d.Level), "year": rawYear, "note": d.Note,
+		"school": strings.TrimSpace(r.PostFormValue("school")), "school_id": idString(d.SchoolID),
+		"level": string(d.Level), "year": rawYear, "note": d.Note,
 	}}
-	c, err := s.adminDemonstrationForm(r, form)
+	c, err := s.adminDemonstrationForm(r, form, pick.Matches)
 	if err != nil {
 		return err
 	}
 	render := func(*views.Form) templ.Component { return c }
 	f := portal.FieldErrors{}
+	f.Add("school_id", pick.Problem)
 	if y, err := strconv.Atoi(rawYear); err != nil {
 		f.AddID("year", "ErrNumber")
 	} else {

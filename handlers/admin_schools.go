@@ -14,13 +14,22 @@ import (
 // adminSchools lists every school, inactive ones too, with search, filters and paging.
 func (s *Server) adminSchools(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	filter := queryForm(r, "q", "district", "stage")
-	f := store.SchoolFilter{Query: filter.Get("q"), IncludeInactive: true}
+	filter := queryForm(r, "q", "district", "stage", "sort")
+	f := store.SchoolFilter{Query: filter.Get("q"), IncludeInactive: true, Sort: filter.Get("sort")}
 	if id, err := strconv.ParseInt(filter.Get("district"), 10, 64); err == nil && id > 0 {
 		f.DistrictID = id
 	}
 	if st := portal.Stage(filter.Get("stage")); st.Valid() {
 		f.Stage = st
+	}
+	if format, err := exportFormat(r); err != nil {
+		return err
+	} else if format != "" {
+		x, err := s.schoolsExport(r, f, s.schoolFilterText(r, f))
+		if err != nil {
+			return err
+		}
+		return s.sendExport(w, r, format, x)
 	}
 	page := pageParam(r)
 	f.Limit, f.Offset = adminPageSize, (page-1)*adminPageSize

@@ -3,6 +3,7 @@ package handlers
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/a-h/templ"
 	"github.com/jinducity/portal"
@@ -32,9 +33,6 @@ func (s *Server) adminScopes(r *http.Request) (views.AdminScopes, error) {
 	var sc views.AdminScopes
 	var err error
 	if sc.Districts, err = s.store.ListDistricts(ctx); err != nil {
-		return sc, err
-	}
-	if sc.Schools, _, err = s.store.ListSchools(ctx, store.SchoolFilter{IncludeInactive: true}); err != nil {
 		return sc, err
 	}
 	sc.Associations, err = s.store.ListAssociations(ctx)
@@ -76,11 +74,21 @@ func (s *Server) adminUserCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	assocProblem := pickAssociation(r, scopes.Associations)
 	u := userFromForm(r)
+	pick, err := s.pickSchool(r, true, false)
+	if err != nil {
+		return err
+	}
+	u.SchoolID, scopes.SchoolMatches = pick.ID, pick.Matches
 	form := userForm(u) // as typed: Validate normalizes u afterwards
+	form.Values["school"] = strings.TrimSpace(r.PostFormValue("school"))
+	form.Values["association"] = strings.TrimSpace(r.PostFormValue("association"))
 	render := func(f *views.Form) templ.Component { return views.AdminUserForm(f, scopes, nil, false) }
 	password := r.PostFormValue("password")
 	f := u.Validate()
+	f.Add("school_id", pick.Problem)
+	f.Add("association_id", assocProblem)
 	if password != "" {
 		f.Add("password", portal.ValidatePassword(password))
 	}
@@ -123,7 +131,9 @@ func (s *Server) adminUserEdit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.page(w, r, views.AdminUserForm(userForm(u), scopes, u, u.ID == who(r).User.ID))
+	form := userForm(u)
+	s.fillSchoolName(r.Context(), form)
+	return s.page(w, r, views.AdminUserForm(form, scopes, u, u.ID == who(r).User.ID))
 }
 
 // adminUserUpdate saves an account's name, role and scope; the username stays.
@@ -136,11 +146,25 @@ func (s *Server) adminUserUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	assocProblem := pickAssociation(r, scopes.Associations)
 	u := userFromForm(r)
 	u.ID, u.Username = old.ID, old.Username
+	pick, err := s.pickSchool(r, true, false)
+	if err != nil {
+		return err
+	}
+	u.SchoolID, scopes.SchoolMatches = pick.ID, pick.Matches
 	form := userForm(u)
+	form.Values["school"] = strings.TrimSpace(r.PostFormValue("school"))
+	form.Values["association"] = strings.TrimSpace(r.PostFormValue("association"))
 	self := old.ID == who(r).User.ID
 	render := func(f *views.Form) templ.Component { return views.AdminUserForm(f, scopes, old, self) }
+	if pick.Problem.ID != "" || assocProblem.ID != "" {
+		f := portal.FieldErrors{}
+		f.Add("school_id", pick.Problem)
+		f.Add("association_id", assocProblem)
+		return s.formError(w, r, f, form, render)
+	}
 	if self && u.Role != portal.RoleAdmin {
 		// An admin who demoted themself would be locked out of this page at once.
 		return s.formError(w, r, portal.FieldErrors{"role": portal.Msg("AdminErrDemoteSelf")}, form, render)
@@ -200,7 +224,9 @@ func (s *Server) adminUserPageError(w http.ResponseWriter, r *http.Request, u *p
 		return serr
 	}
 	self := u.ID == who(r).User.ID
-	return s.formError(w, r, err, userForm(u), func(f *views.Form) templ.Component {
+	form := userForm(u)
+	s.fillSchoolName(r.Context(), form)
+	return s.formError(w, r, err, form, func(f *views.Form) templ.Component {
 		return views.AdminUserForm(f, scopes, u, self)
 	})
 }

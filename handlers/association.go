@@ -34,6 +34,11 @@ func (s *Server) associationHome(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if format, err := exportFormat(r); err != nil {
+		return err
+	} else if format != "" {
+		return s.sendExport(w, r, format, s.membersExport(r, as))
+	}
 	page := pageParam(r)
 	members, total, err := s.store.ListMembers(ctx, as.ID, membersPageSize, (page-1)*membersPageSize)
 	if err != nil {

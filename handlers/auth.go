@@ -3,6 +3,7 @@ package handlers
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -43,9 +44,11 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
 	return s.page(w, r, views.Login(form))
 }
 
-// login checks the password. The per-account limiter counts failures only, so a school
-// whose staff all log in from one address is not locked out, while guessing one
-// account's password stops after a few tries; the per-address limiter bounds the rest.
+// login checks the password. Failures are counted per account and client address
+// together (loginGuard): guessing one account's password from one address slows down
+// and then stops, while the account's owner still logs in from their own address, and a
+// school whose staff all log in from one address is not locked out by one of them. The
+// per-address limiter bounds the rest.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if s.ipLimit.OnLimit(discard{}, r, "login:"+s.clientIP(r)) {
 		return errRateLimited
@@ -57,12 +60,14 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		form.Message = msg
 		return s.render(w, r, status, views.Login(form))
 	}
-	acctKey := "acct:" + username
-	if _, rate, _ := s.acctFail.Status(acctKey); int(rate) >= s.cfg.LoginPerAccount {
-		return fail("ErrRateLimited", http.StatusTooManyRequests)
-	}
 	if username == "" || password == "" || len(password) > 1024 {
 		return fail("LoginFailed", http.StatusUnauthorized)
+	}
+	key := guardKey(username, s.clientIP(r))
+	if msg, err := s.guarded(w, r, key); err != nil {
+		return err
+	} else if msg != "" {
+		return fail(msg, http.StatusTooManyRequests)
 	}
 	u, hash, err := s.store.UserCredentials(r.Context(), username)
 	ok := false
@@ -75,9 +80,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !ok {
-		s.acctFail.OnLimit(discard{}, r, acctKey)
 		s.log.Info("login failed", "username", username, "ip", s.clientIP(r))
 		return fail("LoginFailed", http.StatusUnauthorized)
+	}
+	if err := s.guard.reset(r.Context(), key); err != nil {
+		return err
 	}
 	if err := s.startSession(w, r, keyUserID, u.ID); err != nil {
 		return err
@@ -93,6 +100,21 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil
+}
+
+// guarded asks the login guard for a password try: the message for a try it refuses
+// (slowed down or locked), with its Retry-After, or "" when the pair may try now, its try
+// counted until a right password resets it.
+func (s *Server) guarded(w http.ResponseWriter, r *http.Request, key string) (string, error) {
+	d, locked, err := s.guard.try(r.Context(), key)
+	if err != nil || d <= 0 {
+		return "", err
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(int(d.Seconds())+1))
+	if locked {
+		return "ErrLoginLocked", nil
+	}
+	return "ErrLoginSlowDown", nil
 }
 
 // startSession replaces whatever session the request had with a new one, under a new
@@ -137,20 +159,31 @@ func (s *Server) passwordForm(w http.ResponseWriter, r *http.Request) error {
 	return s.page(w, r, views.PasswordForm(&views.Form{}, who(r).User.MustChangePassword))
 }
 
-// changePassword sets a new password and ends the user's other sessions.
+// changePassword sets a new password and ends the user's other sessions. The current
+// password is checked under the login's limit (the same count per account and address),
+// so that a session left open cannot be used to guess it.
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	id := who(r)
 	u := id.User
 	form := &views.Form{Values: map[string]string{}}
 	render := func(f *views.Form) templ.Component { return views.PasswordForm(f, u.MustChangePassword) }
+	key := guardKey(u.Username, s.clientIP(r))
+	if msg, err := s.guarded(w, r, key); err != nil {
+		return err
+	} else if msg != "" {
+		form.Message = msg
+		return s.render(w, r, http.StatusTooManyRequests, render(form))
+	}
 	current, next, again := r.PostFormValue("current"), r.PostFormValue("new"), r.PostFormValue("again")
 	f := portal.FieldErrors{}
 	_, hash, err := s.store.UserCredentials(r.Context(), u.Username)
 	if err != nil {
 		return err
 	}
-	if !portal.CheckPassword(hash, current) {
+	if len(current) > 1024 || !portal.CheckPassword(hash, current) {
 		f.AddID("current", "ErrCurrentPassword")
+	} else if err := s.guard.reset(r.Context(), key); err != nil {
+		return err
 	}
 	f.Add("new", portal.ValidatePassword(next))
 	if next != again {

@@ -21,19 +21,23 @@ import (
 const public = "public"
 
 var routeRoles = map[string][]string{
-	"GET /healthz":                                    {public},
-	"GET /static/*":                                   {public},
-	"GET /lang/{lang}":                                {public},
-	"GET /":                                           {public},
-	"GET /schools":                                    {public},
-	"GET /schools/{id}":                               {public},
-	"GET /demonstration-schools":                      {public},
-	"GET /api/v1/stats":                               {public},
-	"GET /login":                                      {public},
-	"POST /login":                                     {public},
-	"POST /logout":                                    {public},
-	"GET /join":                                       {public},
-	"POST /join":                                      {public},
+	"GET /healthz":                    {public},
+	"GET /static/*":                   {public},
+	"GET /lang/{lang}":                {public},
+	"GET /":                           {public},
+	"GET /schools":                    {public},
+	"GET /schools/{id}":               {public},
+	"GET /demonstration-schools":      {public},
+	"GET /api/v1/stats":               {public},
+	"GET /login":                      {public},
+	"POST /login":                     {public},
+	"POST /logout":                    {public},
+	"GET /join":                       {public},
+	"POST /join":                      {public},
+	"GET /join/code":                  {public},
+	"POST /join/code":                 {public},
+	"POST /school/classes/{id}/slips": {"teacher"},
+	"POST /school/classes/{id}/students/{sid}/pin/reset": {"teacher"},
 	"GET /account":                                    {"admin", "district", "teacher", "coordinator", "volunteer", "base"},
 	"GET /account/password":                           {"admin", "district", "teacher", "coordinator", "volunteer", "base"},
 	"POST /account/password":                          {"admin", "district", "teacher", "coordinator", "volunteer", "base"},
@@ -202,6 +206,49 @@ var routeRoles = map[string][]string{
 	"GET /admin/receipts":                          {"admin"},
 	"GET /admin/letter":                            {"admin"},
 	"POST /admin/letter":                           {"admin"},
+	// Demonstration-school creation and the assessment
+	"GET /school/creation/":                                           {"teacher"},
+	"POST /school/creation/apply":                                     {"teacher"},
+	"GET /school/creation/applications/{app}":                         {"teacher"},
+	"POST /school/creation/applications/{app}/save":                   {"teacher"},
+	"POST /school/creation/applications/{app}/documents":              {"teacher"},
+	"POST /school/creation/applications/{app}/documents/{doc}/delete": {"teacher"},
+	"POST /school/creation/applications/{app}/submit":                 {"teacher"},
+	"GET /district/creation/":                                         {"district"},
+	"GET /district/creation/applications/{app}":                       {"district"},
+	"POST /district/creation/applications/{app}/review":               {"district"},
+	"GET /admin/creation/":                                            {"admin"},
+	"POST /admin/creation/rounds":                                     {"admin"},
+	"POST /admin/creation/standards":                                  {"admin"},
+	"GET /admin/creation/standards/{std}":                             {"admin"},
+	"POST /admin/creation/standards/{std}":                            {"admin"},
+	"GET /admin/creation/applications/{app}":                          {"admin"},
+	"POST /admin/creation/applications/{app}/scores":                  {"admin"},
+	"POST /admin/creation/applications/{app}/designate":               {"admin"},
+	"POST /admin/creation/applications/{app}/decline":                 {"admin"},
+	"GET /admin/creation/renewal":                                     {"admin"},
+	"POST /admin/creation/designations/{desig}/{action}":              {"admin"},
+	"GET /creation/documents/{doc}":                                   {"teacher", "district", "admin"},
+	"GET /admin/assessment":                                           {"admin"},
+	"GET /admin/assessment/weights":                                   {"admin"},
+	"POST /admin/assessment/weights":                                  {"admin"},
+	"GET /district/assessment":                                        {"district"},
+	"GET /school/assessment":                                          {"teacher"},
+	"GET /api/v1/demonstration-schools":                               {public},
+	// Dashboards and roster import (issue 16).
+	"GET /admin/dashboard":               {"admin"},
+	"GET /admin/schools/suggest":         {"admin"},
+	"GET /admin/schools/import":          {"admin"},
+	"GET /admin/schools/import/template": {"admin"},
+	"POST /admin/schools/import":         {"admin"},
+	"POST /admin/schools/import/confirm": {"admin"},
+	"GET /admin/dashboard/wall":          {"admin"},
+	"GET /district/dashboard":            {"district"},
+	"GET /school/dashboard":              {"teacher"},
+	"GET /school/import":                 {"teacher"},
+	"GET /school/import/template":        {"teacher"},
+	"POST /school/import":                {"teacher"},
+	"POST /school/import/confirm":        {"teacher"},
 }
 
 var allRoles = []string{"", "admin", "district", "teacher", "coordinator", "volunteer", "base", "student"}
@@ -226,7 +273,7 @@ func mustFixtures(t *testing.T, e *testEnv) fixtures {
 		t.Fatal(err)
 	}
 	f["class"] = itoa(int(c.ID))
-	st, _, err := e.Store.JoinClass(ctx, portal.StudentJoin{Code: c.JoinCode, Name: "临时学生", Number: "98"})
+	st, _, err := e.Store.JoinClass(ctx, portal.StudentJoin{Code: c.JoinCode, Name: "临时学生", Number: "98", PIN: testPIN})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,6 +301,7 @@ func mustFixtures(t *testing.T, e *testEnv) fixtures {
 	f["demonstration"] = itoa(int(d.ID))
 	// A published record of the teacher's school with a photo whose faces may be shown.
 	f["aid"], f["fid"] = activityFixture(t, e, teacher.SchoolID)
+	creationFixtures(t, e, f, teacher.SchoolID, d.ID)
 	mustVolunteerFixtures(t, e, f)
 	quizFixtures(t, e, f)
 	baseFixtures(t, e, f)

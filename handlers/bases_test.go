@@ -3,7 +3,6 @@ package handlers_test
 import (
 	"context"
 	"encoding/json"
-	"strconv"
 	"testing"
 	"time"
 
@@ -61,15 +60,6 @@ func baseFixtures(t *testing.T, e *testEnv, f fixtures) {
 		t.Fatalf("ClassCollection fixture = %+v, %v", col, err)
 	}
 	f["code"] = col.Receipts[0].Code
-}
-
-func atoi(t *testing.T, s string) int {
-	t.Helper()
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		t.Fatalf("atoi(%q): %v", s, err)
-	}
-	return n
 }
 
 func jsonBody(r *response, v any) error { return json.Unmarshal([]byte(r.Body), v) }

@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"errors"
 	"github.com/jinducity/portal/store/storetest"
 	"io"
 	"log/slog"
@@ -80,14 +81,20 @@ func mustEnv(t *testing.T, opts ...func(*handlers.Config)) *testEnv {
 func mustPortal(tb testing.TB, clk func() time.Time, logs io.Writer, opts ...func(*handlers.Config)) (*store.Store, *handlers.Server) {
 	tb.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, storetest.DSN(tb), store.Options{Now: clk})
+	// The demo city is seeded once per test binary and copied for each test.
+	dsn := storetest.Seeded(tb, "demo", func(dsn string) error {
+		st, err := store.Open(ctx, dsn, store.Options{Now: func() time.Time { return testNow }})
+		if err != nil {
+			return err
+		}
+		_, err = seed.Demo(ctx, st, testNow)
+		return errors.Join(err, st.Close())
+	})
+	st, err := store.Open(ctx, dsn, store.Options{Now: clk})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { st.Close() })
-	if _, err := seed.Demo(ctx, st, testNow); err != nil {
-		tb.Fatalf("seed: %v", err)
-	}
 	cnt, err := content.Load()
 	if err != nil {
 		tb.Fatal(err)
@@ -141,11 +148,14 @@ func (e *testEnv) login(username string) *client {
 	return c
 }
 
-// student returns a client that joined the demo class as a student.
+// testPIN is the PIN the tests' students set at their first join.
+const testPIN = "2580"
+
+// student returns a client that joined the demo class as a student with testPIN.
 func (e *testEnv) student(name, number string) *client {
 	e.t.Helper()
 	c := e.client()
-	res := c.post("/join", url.Values{"code": {seed.DemoJoinCode}, "name": {name}, "number": {number}})
+	res := c.post("/join", url.Values{"code": {seed.DemoJoinCode}, "name": {name}, "number": {number}, "pin": {testPIN}})
 	if res.StatusCode != http.StatusSeeOther {
 		e.t.Fatalf("join as %s: status %d, want 303", name, res.StatusCode)
 	}

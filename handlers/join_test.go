@@ -23,15 +23,18 @@ func TestJoinPrefillsCode(t *testing.T) {
 	if _, ok := doc.Find(`input[name="name"]`).Attr("autofocus"); !ok {
 		t.Error("with the code given, the name field should have the focus")
 	}
-	if n := doc.Find("form input:not([type=hidden])").Length(); n != 3 {
-		t.Errorf("join form asks for %d things, want 3 (code, name, number)", n)
+	if n := doc.Find("form input:not([type=hidden])").Length(); n != 4 {
+		t.Errorf("join form asks for %d things, want 4 (code, name, number, PIN)", n)
+	}
+	if typ, _ := doc.Find(`input[name="pin"]`).Attr("type"); typ != "password" {
+		t.Errorf("PIN field type = %q, want password (not shown to whoever looks on)", typ)
 	}
 }
 
 func TestJoinTwiceIsTheSameStudent(t *testing.T) {
 	e := mustEnv(t)
 	_, demo := demoClass(t, e)
-	form := url.Values{"code": {"demo01"}, "name": {" 张 小明 "}, "number": {"05"}}
+	form := url.Values{"code": {"demo01"}, "name": {" 张 小明 "}, "number": {"05"}, "pin": {testPIN}}
 	first := e.client()
 	res := first.post("/join", form)
 	wantStatus(t, "join", res, http.StatusSeeOther)
@@ -52,7 +55,7 @@ func TestJoinTwiceIsTheSameStudent(t *testing.T) {
 	}
 
 	again := e.client()
-	wantStatus(t, "join again", again.post("/join", url.Values{"code": {"DEMO01"}, "name": {"张 小明"}, "number": {"5"}}), http.StatusSeeOther)
+	wantStatus(t, "join again", again.post("/join", url.Values{"code": {"DEMO01"}, "name": {"张 小明"}, "number": {"5"}, "pin": {testPIN}}), http.StatusSeeOther)
 	students, err := e.Store.ListStudents(context.Background(), demo.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -70,16 +73,19 @@ func TestJoinErrors(t *testing.T) {
 	e := mustEnv(t)
 	e.student("王小明", "8")
 
-	res := e.client().post("/join", url.Values{"code": {seed.DemoJoinCode}, "name": {"李小华"}, "number": {"8"}})
+	res := e.client().post("/join", url.Values{"code": {seed.DemoJoinCode}, "name": {"李小华"}, "number": {"8"}, "pin": {testPIN}})
 	wantStatus(t, "number taken", res, http.StatusUnprocessableEntity)
-	if msg := fieldError(t, res, "number"); !strings.Contains(msg, "学号") {
+	if msg := fieldError(t, res, "pin"); !strings.Contains(msg, "对不上") {
 		t.Errorf("number taken message = %q", msg)
 	}
 	if v := inputValue(t, res, "name"); v != "李小华" {
 		t.Errorf("name kept = %q", v)
 	}
+	if v := inputValue(t, res, "pin"); v != "" {
+		t.Errorf("the PIN was sent back into the form: %q", v)
+	}
 
-	res = e.client().post("/join", url.Values{"code": {"ZZZZ99"}, "name": {"李小华"}, "number": {"9"}})
+	res = e.client().post("/join", url.Values{"code": {"ZZZZ99"}, "name": {"李小华"}, "number": {"9"}, "pin": {testPIN}})
 	wantStatus(t, "wrong code", res, http.StatusUnprocessableEntity)
 	if msg := fieldError(t, res, "code"); msg == "" {
 		t.Error("wrong code: no message next to code")
@@ -92,7 +98,7 @@ func TestJoinErrors(t *testing.T) {
 
 	res = e.client().post("/join", url.Values{"code": {""}, "name": {""}, "number": {"abc"}})
 	wantStatus(t, "empty form", res, http.StatusUnprocessableEntity)
-	for _, field := range []string{"code", "name", "number"} {
+	for _, field := range []string{"code", "name", "number", "pin"} {
 		if fieldError(t, res, field) == "" {
 			t.Errorf("empty form: no message next to %s", field)
 		}
@@ -105,7 +111,7 @@ func TestJoinArchivedClass(t *testing.T) {
 	if err := e.Store.SetClassArchived(context.Background(), portal.SystemActor, demo.ID, true); err != nil {
 		t.Fatal(err)
 	}
-	res := e.client().post("/join", url.Values{"code": {seed.DemoJoinCode}, "name": {"李小华"}, "number": {"9"}})
+	res := e.client().post("/join", url.Values{"code": {seed.DemoJoinCode}, "name": {"李小华"}, "number": {"9"}, "pin": {testPIN}})
 	wantStatus(t, "join archived class", res, http.StatusUnprocessableEntity)
 	if fieldError(t, res, "code") == "" {
 		t.Error("archived class: no message next to code")
@@ -119,7 +125,9 @@ func TestJoinEscapesNames(t *testing.T) {
 	_, demo := demoClass(t, e)
 	name := `<i>小明</i>&"'`
 	st := e.student(name, "4")
-	for _, r := range []*response{st.get("/student"), e.login("teacher").get("/school/classes/" + strconv.FormatInt(demo.ID, 10))} {
+	teacher := e.login("teacher")
+	page := "/school/classes/" + strconv.FormatInt(demo.ID, 10)
+	for _, r := range []*response{st.get("/student"), teacher.get(page), teacher.post(page+"/slips", nil)} {
 		wantStatus(t, "page", r, http.StatusOK)
 		if strings.Contains(r.Body, name) {
 			t.Error("name rendered unescaped")

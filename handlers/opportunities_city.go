@@ -27,6 +27,11 @@ func (s *Server) cityOpportunities(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) cityOpportunitiesPage(w http.ResponseWriter, r *http.Request, status int, msg portal.Message) error {
+	if format, err := exportFormat(r); err != nil {
+		return err
+	} else if format != "" && status == http.StatusOK {
+		return s.sendExport(w, r, format, s.opportunitiesExport(r, store.OpportunityFilter{From: s.now().AddDate(0, -1, 0)}))
+	}
 	page := pageParam(r)
 	list, total, err := s.store.ListOpportunities(r.Context(), store.OpportunityFilter{From: s.now().AddDate(0, -1, 0),
 		Limit: opportunitiesPageSize, Offset: (page - 1) * opportunitiesPageSize})

@@ -31,7 +31,12 @@ func TestCityAdminRunsAnyAssociationsOpportunities(t *testing.T) {
 
 	form := admin.get(views.CityOpportunitiesURL + "/new")
 	wantStatus(t, "admin's form", form, http.StatusOK)
-	if n := form.Doc(t).Find(`select[name="association_id"] option`).Length(); n < 3 {
+	// The association is typed, with every association's name as a suggestion (a city
+	// has too many for a drop-down).
+	if n := form.Doc(t).Find(`input[name="association"][list="association-list"]`).Length(); n != 1 {
+		t.Error("no association field")
+	}
+	if n := form.Doc(t).Find(`datalist#association-list option`).Length(); n < 3 {
 		t.Errorf("association choices = %d, want every association", n)
 	}
 	// No association, or one that does not exist: 422 with the message by the field.
@@ -47,8 +52,24 @@ func TestCityAdminRunsAnyAssociationsOpportunities(t *testing.T) {
 			t.Errorf("association %q: message %q, title kept %q", id, fieldError(t, res, "association_id"), inputValue(t, res, "title"))
 		}
 	}
-	vals.Set("association_id", fmt.Sprint(c2.AssociationID))
-	res := admin.post(views.CityOpportunitiesURL+"/new", vals)
+	// A name no association has is refused by the field, the name kept.
+	unknown := url.Values{}
+	for k, v := range vals {
+		unknown[k] = v
+	}
+	unknown.Set("association", "没有这个协会")
+	res := admin.post(views.CityOpportunitiesURL+"/new", unknown)
+	wantStatus(t, "unknown association", res, http.StatusUnprocessableEntity)
+	if fieldError(t, res, "association_id") == "" || inputValue(t, res, "association") != "没有这个协会" {
+		t.Errorf("unknown association: message %q, field %q", fieldError(t, res, "association_id"), inputValue(t, res, "association"))
+	}
+	// The association by its name.
+	as, err := e.Store.GetAssociation(ctx, c2.AssociationID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals.Set("association", as.Name)
+	res = admin.post(views.CityOpportunitiesURL+"/new", vals)
 	wantStatus(t, "admin creates", res, http.StatusSeeOther)
 	if loc := res.Header.Get("Location"); loc != views.CityOpportunitiesURL {
 		t.Errorf("after creating: Location %q, want %q", loc, views.CityOpportunitiesURL)

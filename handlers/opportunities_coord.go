@@ -116,6 +116,7 @@ func opportunityFromForm(r *http.Request) (*portal.Opportunity, *views.Form) {
 		Place: r.PostFormValue("place"), StartsAt: parseLocal(r.PostFormValue("starts_at")), EndsAt: parseLocal(r.PostFormValue("ends_at")),
 		Deadline: parseLocal(r.PostFormValue("deadline")), Capacity: capacity, Skills: skillsOf(r), CityWide: r.PostFormValue("city_wide") == "1"}
 	form := opportunityForm(o, formID(r, "request"))
+	form.Values["association"] = strings.TrimSpace(r.PostFormValue("association"))
 	for _, k := range []string{"starts_at", "ends_at", "deadline", "capacity"} {
 		form.Values[k] = r.PostFormValue(k)
 	}
@@ -184,6 +185,13 @@ func (s *Server) newOpportunity(w http.ResponseWriter, r *http.Request) error {
 // createOpportunity adds an opportunity to the coordinator's association, or to the one
 // the city admin picked.
 func (s *Server) createOpportunity(w http.ResponseWriter, r *http.Request) error {
+	if oppScope(r) == store.AnyAssociation {
+		assocs, err := s.store.ListAssociations(r.Context())
+		if err != nil {
+			return err
+		}
+		pickAssociation(r, assocs) // an unknown name leaves none chosen, which the form says
+	}
 	o, form := opportunityFromForm(r)
 	if scope := oppScope(r); scope != store.AnyAssociation {
 		o.AssociationID = scope
@@ -412,6 +420,11 @@ func (s *Server) associationReport(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
+	if format, err := exportFormat(r); err != nil {
+		return err
+	} else if format != "" {
+		return s.sendExport(w, r, format, s.associationReportExport(r, as, rep, year))
+	}
 	return s.page(w, r, views.AssociationReport(as, rep, year, s.now()))
 }
 
@@ -425,6 +438,11 @@ func (s *Server) cityVolunteers(w http.ResponseWriter, r *http.Request) error {
 	rows, months, err := s.store.CityVolunteerReport(r.Context(), from, to)
 	if err != nil {
 		return err
+	}
+	if format, err := exportFormat(r); err != nil {
+		return err
+	} else if format != "" {
+		return s.sendExport(w, r, format, s.cityVolunteersExport(r, rows, year))
 	}
 	return s.page(w, r, views.CityVolunteers(rows, months, year))
 }

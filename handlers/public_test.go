@@ -203,7 +203,7 @@ func TestDemonstrationSchools(t *testing.T) {
 	want := map[portal.DemoLevel][]string{}
 	activeSchool := map[int64]bool{}
 	for _, d := range all {
-		if d.Status == portal.DemoActive {
+		if d.Current(e.Now) {
 			want[d.Level] = append(want[d.Level], d.SchoolName)
 			activeSchool[d.SchoolID] = true
 		}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jinducity/portal/content"
 	"github.com/jinducity/portal/views"
@@ -70,9 +71,10 @@ func TestQuizTeacherSeesAnswerSheet(t *testing.T) {
 	other := e.student("别的同学", "44")
 	wantStatus(t, "another student, teacher's page", other.get(sheetURL), http.StatusForbidden)
 	wantStatus(t, "another student, the attempt", other.get(loc), http.StatusNotFound)
-	// The student themself sees their own sheet at the attempt's address.
-	if n := c.get(loc).Doc(t).Find(".explanation").Length(); n != len(answers["q"]) {
-		t.Errorf("the student's own sheet shows %d explanations, want %d", n, len(answers["q"]))
+	// The student themself sees their own sheet at the attempt's address, once the test
+	// has closed.
+	if n := c.get(loc).Doc(t).Find(".explanation").Length(); n != 0 {
+		t.Errorf("the student's own sheet shows %d explanations while the test is open, want 0", n)
 	}
 	// A student who has not handed in, and a student of another class, have no sheet here.
 	e.student("未交卷", "45")
@@ -83,5 +85,10 @@ func TestQuizTeacherSeesAnswerSheet(t *testing.T) {
 			wantStatus(t, "student of another class", teacher.get(views.ClassSheetURL(cl.ID, a.ID, sid)), http.StatusNotFound)
 			break
 		}
+	}
+	// Once the test has closed (the student signs in again: days have passed).
+	e.advance(a.ClosesAt.Sub(e.clock.now()) + time.Second)
+	if n := e.student("答卷生", "43").get(loc).Doc(t).Find(".explanation").Length(); n != len(answers["q"]) {
+		t.Errorf("the student's own sheet once the test closed shows %d explanations, want %d", n, len(answers["q"]))
 	}
 }

@@ -131,7 +131,13 @@ func (s *Server) attemptPage(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) showAttempt(w http.ResponseWriter, r *http.Request, status int, a *portal.Attempt, message string) error {
 	if a.Submitted() {
-		return s.render(w, r, status, views.QuizResult(views.ResultOf(a, s.cfg.Content.Bank.ByID), message))
+		// The answers and explanations only as the assignment's review option allows;
+		// the score always.
+		v := views.ResultView{Attempt: a}
+		if a.ShowsAnswers(s.now()) {
+			v = views.ResultOf(a, s.cfg.Content.Bank.ByID)
+		}
+		return s.render(w, r, status, views.QuizResult(v, message))
 	}
 	return s.render(w, r, status, views.QuizTake(views.TakeOf(a, s.cfg.Content.Bank.ByID), message))
 }
@@ -206,7 +212,7 @@ func (s *Server) attemptSave(w http.ResponseWriter, r *http.Request) error {
 		return s.redirect(w, r, views.AttemptURL(a.ID), msg)
 	}
 	var fb []views.Feedback
-	if msg == "QuizSaved" && a.Kind.InstantFeedback() {
+	if msg == "QuizSaved" && a.InstantFeedback() {
 		// Practice answers right away; views.FeedbackOf gives nothing for a test.
 		for q, c := range answers {
 			a.Answers[q] = c

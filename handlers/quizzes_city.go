@@ -51,10 +51,17 @@ func (s *Server) cityQuizView(r *http.Request, f *views.Form) (*views.CityQuizze
 func (s *Server) adminQuizzes(w http.ResponseWriter, r *http.Request) error {
 	now := s.now().In(portal.CST).Truncate(time.Hour)
 	f := &views.Form{Values: map[string]string{"band": "junior", "questions": "10", "time_limit": "15", "pass_mark": "80",
-		"opens_at": now.Format(views.DateTimeLocal), "closes_at": now.AddDate(0, 0, 14).Format(views.DateTimeLocal)}}
+		"opens_at": now.Format(views.DateTimeLocal), "closes_at": now.AddDate(0, 0, 14).Format(views.DateTimeLocal),
+		"review": string(portal.ReviewClosed)}}
 	v, err := s.cityQuizView(r, f)
 	if err != nil {
 		return err
+	}
+	if format, err := exportFormat(r); err != nil {
+		return err
+	} else if format != "" {
+		return s.sendExport(w, r, format, s.awarenessExport(r, views.T(r.Context(), "ExportAwarenessFile"),
+			views.T(r.Context(), "QuizColDistrict"), v.Year, v.Groups))
 	}
 	return s.page(w, r, views.AdminQuizzes(v))
 }
@@ -64,7 +71,8 @@ func (s *Server) adminQuizzes(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) adminQuizPublish(w http.ResponseWriter, r *http.Request) error {
 	q := &portal.Quiz{Kind: portal.QuizKnowledge}
 	f := quizForm(r, q)
-	err := s.store.PublishCityTest(r.Context(), who(r).actor(), q, s.available(q), formTime(r, "opens_at"), formTime(r, "closes_at"))
+	err := s.store.PublishCityTest(r.Context(), who(r).actor(), q, s.available(q), formTime(r, "opens_at"), formTime(r, "closes_at"),
+		portal.Review(f.Values["review"]))
 	if err != nil {
 		if _, ok := portal.AsFieldErrors(err); !ok {
 			return err
@@ -105,6 +113,11 @@ func (s *Server) districtQuizzes(w http.ResponseWriter, r *http.Request) error {
 		sum.VerifiedStudents += a.VerifiedStudents
 		sum.VerifiedAware += a.VerifiedAware
 		groups = append(groups, views.AwarenessGroup{Name: sc.Name, Awareness: a})
+	}
+	if format, err := exportFormat(r); err != nil {
+		return err
+	} else if format != "" {
+		return s.sendExport(w, r, format, s.awarenessExport(r, d.Name+" "+views.T(ctx, "ExportAwarenessFile"), views.T(ctx, "PubColSchool"), year, groups))
 	}
 	return s.page(w, r, views.DistrictQuizzes(d, year, sum, groups))
 }

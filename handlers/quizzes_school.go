@@ -38,7 +38,7 @@ func (s *Server) schoolQuizzes(w http.ResponseWriter, r *http.Request) error {
 // quizForm reads the quiz form into q.
 func quizForm(r *http.Request, q *portal.Quiz) *views.Form {
 	f := &views.Form{Values: map[string]string{}}
-	for _, k := range []string{"title", "kind", "band", "questions", "time_limit", "pass_mark", "pair_id", "opens_at", "closes_at"} {
+	for _, k := range []string{"title", "kind", "band", "questions", "time_limit", "pass_mark", "pair_id", "opens_at", "closes_at", "review"} {
 		f.Values[k] = strings.TrimSpace(r.PostFormValue(k))
 	}
 	q.Title = f.Values["title"]
@@ -152,7 +152,7 @@ func (s *Server) schoolQuizPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := s.now().In(portal.CST).Truncate(time.Hour)
 	f := &views.Form{Values: map[string]string{"opens_at": now.Format(views.DateTimeLocal),
-		"closes_at": now.AddDate(0, 0, 7).Format(views.DateTimeLocal)}}
+		"closes_at": now.AddDate(0, 0, 7).Format(views.DateTimeLocal), "review": string(portal.DefaultReview(q.Kind))}}
 	return s.page(w, r, view(f))
 }
 
@@ -171,7 +171,8 @@ func (s *Server) schoolQuizAssign(w http.ResponseWriter, r *http.Request) error 
 	if err := r.ParseForm(); err != nil {
 		return errBadRequest
 	}
-	f := &views.Form{Values: map[string]string{"opens_at": r.PostFormValue("opens_at"), "closes_at": r.PostFormValue("closes_at")}}
+	f := &views.Form{Values: map[string]string{"opens_at": r.PostFormValue("opens_at"), "closes_at": r.PostFormValue("closes_at"),
+		"review": r.PostFormValue("review")}}
 	var ids []int64
 	for _, v := range r.PostForm["classes"] {
 		if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 {
@@ -179,7 +180,8 @@ func (s *Server) schoolQuizAssign(w http.ResponseWriter, r *http.Request) error 
 			f.Values["class:"+v] = "1"
 		}
 	}
-	err = s.store.Assign(r.Context(), who(r).actor(), who(r).User.SchoolID, q.ID, ids, formTime(r, "opens_at"), formTime(r, "closes_at"))
+	err = s.store.Assign(r.Context(), who(r).actor(), who(r).User.SchoolID, q.ID, ids, formTime(r, "opens_at"), formTime(r, "closes_at"),
+		portal.Review(f.Values["review"]))
 	if err != nil {
 		view, verr := s.quizPageView(r, q)
 		if verr != nil {
@@ -222,6 +224,14 @@ func (s *Server) classResults(w http.ResponseWriter, r *http.Request) error {
 	res, err := s.store.ClassResults(ctx, a.ID, c.ID)
 	if err != nil {
 		return err
+	}
+	if format, err := exportFormat(r); err != nil {
+		return err
+	} else if format != "" {
+		if r.URL.Query().Get("table") == "items" {
+			return s.sendExport(w, r, format, s.itemsExport(r, c, a, res))
+		}
+		return s.sendExport(w, r, format, s.resultsExport(r, c, a, res))
 	}
 	return s.page(w, r, views.ClassResults(c, a, res, s.cfg.Content.Bank.ByID))
 }

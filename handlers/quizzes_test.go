@@ -57,7 +57,7 @@ func quizFixtures(t *testing.T, e *testEnv, f fixtures) {
 	}
 	a := cityTest(t, e, "junior")
 	f["assignment"] = itoa(int(a.ID))
-	st, _, err := e.Store.JoinClass(ctx, portal.StudentJoin{Code: seed.DemoJoinCode, Name: "测试学生", Number: "99"})
+	st, _, err := e.Store.JoinClass(ctx, portal.StudentJoin{Code: seed.DemoJoinCode, Name: "测试学生", Number: "99", PIN: testPIN})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,9 +142,15 @@ func TestQuizNoAnswerKeyBeforeSubmission(t *testing.T) {
 	}
 	res := c.post(loc+"/submit", answers)
 	wantStatus(t, "submit", res, http.StatusSeeOther)
+	// The city-wide test stays open to classmates: the score, but no key until it closes
+	// (TestQuizReviewOptions has the other options).
 	result := c.get(loc)
-	if n := result.Doc(t).Find(".explanation").Length(); n != len(answers["q"]) {
-		t.Errorf("explanations after submission = %d, want %d", n, len(answers["q"]))
+	if n := result.Doc(t).Find(".explanation, .result-options li.correct").Length(); n != 0 || result.Doc(t).Find("#score").Length() != 1 {
+		t.Errorf("while the test is open: %d explanations or right answers, score shown %d, want none and the score",
+			n, result.Doc(t).Find("#score").Length())
+	}
+	if result.Doc(t).Find("#review-later").Length() != 1 {
+		t.Error("while the test is open: no note of when the answers are shown")
 	}
 	// Practice is the one kind that answers at once: the same forged save of a practice
 	// attempt brings each question's explanation (TestQuizPracticeInstantFeedback has more).
@@ -156,6 +162,12 @@ func TestQuizNoAnswerKeyBeforeSubmission(t *testing.T) {
 		if got := strings.TrimSpace(psave.Doc(t).Find("#fb-" + q + " .explanation").Text()); got != cnt.Bank.ByID[q].Explanation {
 			t.Errorf("practice save: explanation of %s = %q, want %q", q, got, cnt.Bank.ByID[q].Explanation)
 		}
+	}
+	// Once the test has closed, its result shows every explanation (the student signs
+	// in again: days have passed).
+	e.advance(cityTest(t, e, "junior").ClosesAt.Sub(e.clock.now()) + time.Second)
+	if n := e.student("李小明", "23").get(loc).Doc(t).Find(".explanation").Length(); n != len(answers["q"]) {
+		t.Errorf("explanations once the test closed = %d, want %d", n, len(answers["q"]))
 	}
 }
 

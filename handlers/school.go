@@ -32,7 +32,15 @@ func (s *Server) schoolRoutes(r chi.Router) {
 			r.Get("/slip", s.h(s.classSlip))
 			r.Get("/qr.png", s.h(s.classQR))
 			r.Post("/students/{sid}/remove", s.h(s.removeStudent))
+			r.Post("/students/{sid}/pin/reset", s.h(s.resetStudentPIN))
+			r.Post("/slips", s.h(s.studentSlips))
 		})
+		r.Get("/dashboard", s.h(s.schoolDashboard)) // issue 16, dashboards_scoped.go
+		// Roster import (issue 16, imports.go).
+		r.Get("/import", s.h(s.importForm))
+		r.Get("/import/template", s.h(s.importTemplate))
+		r.Post("/import", s.h(s.importPreview))
+		r.Post("/import/confirm", s.h(s.importConfirm))
 	})
 }
 
@@ -95,6 +103,11 @@ func (s *Server) classList(w http.ResponseWriter, r *http.Request) error {
 	}
 	if len(years) == 0 || years[0] != current {
 		years = append([]int{current}, years...)
+	}
+	if format, err := exportFormat(r); err != nil {
+		return err
+	} else if format != "" {
+		return s.sendExport(w, r, format, s.rosterExport(r, sc, year, 0, sc.Name))
 	}
 	classes, err := s.store.ListClasses(r.Context(), sc.ID, year, true)
 	if err != nil {

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"encoding/base64"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -40,6 +41,15 @@ func (s *Server) classPage(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.schoolClass(r)
 	if err != nil {
 		return err
+	}
+	if format, err := exportFormat(r); err != nil {
+		return err
+	} else if format != "" {
+		sc, err := s.teacherSchool(r, c.SchoolYear)
+		if err != nil {
+			return err
+		}
+		return s.sendExport(w, r, format, s.rosterExport(r, sc, c.SchoolYear, c.ID, sc.Name+" "+c.Name))
 	}
 	students, err := s.store.ListStudents(r.Context(), c.ID)
 	if err != nil {
@@ -126,4 +136,62 @@ func (s *Server) removeStudent(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.redirect(w, r, classURL(c.ID), "StudentRemoved")
+}
+
+// resetStudentPIN clears a student's PIN (they set a new one at their next join) and
+// signs out whoever is signed in as them.
+func (s *Server) resetStudentPIN(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.schoolClass(r)
+	if err != nil {
+		return err
+	}
+	sid, err := pathID(r, "sid")
+	if err != nil {
+		return err
+	}
+	if err := s.store.ResetStudentPIN(r.Context(), who(r).actor(), c.ID, sid); err != nil {
+		return err
+	}
+	return s.redirect(w, r, classURL(c.ID)+"#students", "StudentPINWasReset")
+}
+
+// studentSlips gives the students named in the form (every student of the class when
+// none is) new personal sign-in codes and answers the sheet of slips to print. The
+// codes are stored hashed, so this page is the only place they are ever shown; a POST,
+// so that reloading or a prefetch does not silently replace the codes.
+func (s *Server) studentSlips(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.schoolClass(r)
+	if err != nil {
+		return err
+	}
+	if c.Archived {
+		return errNotFound
+	}
+	if err := r.ParseForm(); err != nil {
+		return errBadRequest
+	}
+	var ids []int64
+	for _, v := range r.PostForm["student"] {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			return errNotFound
+		}
+		ids = append(ids, id)
+	}
+	codes, err := s.store.IssueStudentCodes(r.Context(), who(r).actor(), c.ID, ids)
+	if err != nil {
+		return err
+	}
+	base := s.absURL(r, "/join/code")
+	slips := make([]views.StudentSlip, len(codes))
+	for i, sc := range codes {
+		png, err := qrcode.Encode(s.absURL(r, "/join/code?"+url.Values{"c": {sc.Code}}.Encode()), qrcode.Medium, 256)
+		if err != nil {
+			return err
+		}
+		slips[i] = views.StudentSlip{Name: sc.Name, Number: sc.Number, Code: portal.FormatPersonalCode(sc.Code), URL: base,
+			QR: "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)}
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	return s.page(w, r, views.StudentSlips(c, slips))
 }

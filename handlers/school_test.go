@@ -141,7 +141,7 @@ func TestSchoolEditArchiveAndNewCode(t *testing.T) {
 	if code == seed.DemoJoinCode || len(code) != portal.JoinCodeLength {
 		t.Errorf("new join code = %q", code)
 	}
-	res = e.client().post("/join", url.Values{"code": {seed.DemoJoinCode}, "name": {"李明"}, "number": {"3"}})
+	res = e.client().post("/join", url.Values{"code": {seed.DemoJoinCode}, "name": {"李明"}, "number": {"3"}, "pin": {testPIN}})
 	wantStatus(t, "join with the old code", res, http.StatusUnprocessableEntity)
 
 	wantStatus(t, "archive", c.post(page+"/archive", nil), http.StatusSeeOther)
@@ -229,7 +229,7 @@ func TestSchoolRemoveStudentEndsSession(t *testing.T) {
 	if row.Length() != 1 {
 		t.Fatal("student not listed on the class page")
 	}
-	form := row.Find("form")
+	form := row.Find(`form[action$="/remove"]`)
 	if msg, _ := form.Attr("data-confirm"); !strings.Contains(msg, "陈小红") {
 		t.Errorf("remove confirm = %q", msg)
 	}

@@ -45,8 +45,9 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// Rate limits; zero values take the defaults documented in the README.
 	LoginPerIP      int           // login and join posts per client address per minute (default 300)
-	LoginPerAccount int           // failed logins per account per window (default 5)
-	LoginLockout    time.Duration // the per-account window (default 15 minutes)
+	LoginPerAccount int           // failed passwords per account and client address per window (default 5)
+	LoginLockout    time.Duration // the per-account-and-address window (default 15 minutes)
+	RegisterPerIP   int           // volunteer registrations per client address per 10 minutes (default 30)
 	// Working bounds the requests handled at once (default 32 per CPU); the others
 	// wait their turn in arrival order, holding only their connection.
 	Working int
@@ -61,12 +62,14 @@ type Server struct {
 	router   chi.Router
 	sessions *SessionStore
 	ipLimit  *httprate.RateLimiter
-	acctFail *httprate.RateLimiter
+	regLimit *httprate.RateLimiter
+	guard    *loginGuard
 	handler  http.Handler
 	evidence *evidence
+	work     chan struct{} // admission (admit.go)
+	dash     ttlCache      // dashboards' slow figures (dashcache.go)
 	// codeLimit bounds lookups of booking codes (issue 15) per client address.
 	codeLimit *httprate.RateLimiter
-	work      chan struct{} // admission (admit.go)
 }
 
 // New builds the server and its router.
@@ -92,13 +95,17 @@ func New(cfg Config) (*Server, error) {
 	if cfg.LoginLockout <= 0 {
 		cfg.LoginLockout = 15 * time.Minute
 	}
+	if cfg.RegisterPerIP <= 0 {
+		cfg.RegisterPerIP = 30
+	}
 	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Log, now: cfg.Clock}
 	if err := s.openEvidence(); err != nil {
 		return nil, err
 	}
 	s.sessions = NewSessionStore(cfg.Store, cfg.Clock, cfg.Secure, securecookie.CodecsFromPairs(cfg.SessionKeys...)...)
 	s.ipLimit = httprate.NewRateLimiter(cfg.LoginPerIP, time.Minute)
-	s.acctFail = httprate.NewRateLimiter(cfg.LoginPerAccount, cfg.LoginLockout)
+	s.regLimit = httprate.NewRateLimiter(cfg.RegisterPerIP, 10*time.Minute)
+	s.guard = newLoginGuard(cfg.Store, cfg.Clock, cfg.LoginLockout, cfg.LoginPerAccount)
 	s.codeLimit = httprate.NewRateLimiter(30, time.Minute)
 	s.router = s.routes()
 
@@ -136,6 +143,8 @@ func (s *Server) Router() chi.Router { return s.router }
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
 	r.Use(middleware.CleanPath)
+	// HEAD answers as GET does, without the body (net/http drops it): uptime monitors.
+	r.Use(middleware.GetHead)
 	r.NotFound(s.h(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))
 	r.MethodNotAllowed(s.h(func(w http.ResponseWriter, r *http.Request) error { return errMethod }))
 
@@ -152,6 +161,7 @@ func (s *Server) routes() chi.Router {
 	s.activityRoutes(r)
 	s.volunteerRoutes(r)
 	s.quizRoutes(r)
+	s.creationRoutes(r)
 	s.baseRoutes(r)
 	s.receiptRoutes(r)
 	return r

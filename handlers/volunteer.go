@@ -55,9 +55,15 @@ func (s *Server) registerPage(w http.ResponseWriter, r *http.Request, status int
 }
 
 // register creates a volunteer account with its profile and logs the volunteer in.
+//
+// Registrations are limited per client address (RegisterPerIP in 10 minutes): each makes
+// an account and costs a password hash.
 func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 	if who(r).User != nil {
 		return s.redirect(w, r, homeOf(who(r).role()), "")
+	}
+	if s.regLimit.OnLimit(discard{}, r, "register:"+s.clientIP(r)) {
+		return errRateLimited
 	}
 	v, form := volunteerFromForm(r)
 	u := &portal.User{Username: portal.NormalizeUsername(r.PostFormValue("username"))}

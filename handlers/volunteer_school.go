@@ -35,13 +35,23 @@ func (s *Server) schoolRequestsPage(w http.ResponseWriter, r *http.Request, stat
 }
 
 func (s *Server) createSchoolRequest(w http.ResponseWriter, r *http.Request) error {
+	assocs, err := s.store.ListAssociations(r.Context())
+	if err != nil {
+		return err
+	}
+	assocProblem := pickAssociation(r, assocs)
 	n, _ := strconv.Atoi(strings.TrimSpace(r.PostFormValue("volunteers")))
 	date, _ := time.ParseInLocation(time.DateOnly, strings.TrimSpace(r.PostFormValue("date")), portal.CST)
 	q := &portal.VolunteerRequest{SchoolID: who(r).User.SchoolID, AssociationID: formID(r, "association_id"),
 		ActivityKey: r.PostFormValue("activity"), Topic: r.PostFormValue("topic"), Details: r.PostFormValue("details"),
 		PreferredDate: date, Volunteers: n}
 	form := &views.Form{Values: map[string]string{"association_id": r.PostFormValue("association_id"), "activity": q.ActivityKey,
-		"topic": q.Topic, "details": q.Details, "date": r.PostFormValue("date"), "volunteers": r.PostFormValue("volunteers")}}
+		"topic": q.Topic, "details": q.Details, "date": r.PostFormValue("date"), "volunteers": r.PostFormValue("volunteers"),
+		"association": strings.TrimSpace(r.PostFormValue("association"))}}
+	if assocProblem.ID != "" {
+		form.Errors = portal.FieldErrors{"association_id": assocProblem}
+		return s.schoolRequestsPage(w, r, http.StatusUnprocessableEntity, form)
+	}
 	if err := s.store.CreateRequest(r.Context(), who(r).actor(), q); err != nil {
 		if f, ok := portal.AsFieldErrors(err); ok {
 			form.Errors = f

@@ -68,7 +68,7 @@ func mustBookableClass(t *testing.T, s *store.Store, name string, n int) (*porta
 		t.Fatal(err)
 	}
 	for i := range n {
-		if _, _, err := s.JoinClass(ctx, portal.StudentJoin{Code: c.JoinCode, Name: "学生" + strconv.Itoa(i), Number: strconv.Itoa(i + 1)}); err != nil {
+		if _, _, err := s.JoinClass(ctx, portal.StudentJoin{Code: c.JoinCode, Name: "学生" + strconv.Itoa(i), Number: strconv.Itoa(i + 1), PIN: "2580"}); err != nil {
 			t.Fatal(err)
 		}
 	}

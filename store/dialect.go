@@ -71,25 +71,36 @@ func (e engine) rebind(q string) string {
 }
 
 // args adapts arguments to the engine: PostgreSQL's driver will not store a Go bool in
-// the integer 0/1 columns both engines use for booleans.
+// the integer 0/1 columns both engines use for booleans, and PostgreSQL's text refuses
+// the NUL character, which no form field means (SQLite keeps it): it is dropped.
 func (e engine) args(args []any) []any {
 	if e != postgresEngine {
 		return args
 	}
+	var out []any
 	for i, a := range args {
-		if _, ok := a.(bool); !ok {
+		var v any
+		switch x := a.(type) {
+		case bool:
+			v = boolInt(x)
+		case string:
+			if !strings.Contains(x, "\x00") {
+				continue
+			}
+			v = strings.ReplaceAll(x, "\x00", "")
+		default:
 			continue
 		}
-		out := make([]any, len(args))
-		copy(out, args)
-		for j := i; j < len(out); j++ {
-			if b, ok := out[j].(bool); ok {
-				out[j] = boolInt(b)
-			}
+		if out == nil {
+			out = make([]any, len(args))
+			copy(out, args)
 		}
-		return out
+		out[i] = v
 	}
-	return args
+	if out == nil {
+		return args
+	}
+	return out
 }
 
 func boolInt(b bool) int64 {
@@ -109,6 +120,7 @@ type DB struct {
 type Tx struct {
 	*sql.Tx
 	engine engine
+	conn   *sql.Conn // PostgreSQL: the transaction's connection, for COPY
 }
 
 // ExecContext runs a statement written with `?` placeholders.

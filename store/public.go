@@ -12,7 +12,7 @@ import (
 // all counted in one query.
 func (s *Store) DistrictSchools(ctx context.Context, districtID int64, schoolYear int) ([]portal.School, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT `+schoolColumns+`, COALESCE(cc.classes, 0), COALESCE(cc.students, 0)`+
-		schoolFrom+`
+		schoolFrom(dateString(s.now()))+`
 		LEFT JOIN (SELECT c.school_id, SUM(CASE WHEN c.archived = 0 THEN 1 ELSE 0 END) AS classes,
 			SUM(c.student_count) AS students FROM classes c
 			WHERE c.school_year = ? GROUP BY c.school_id) cc ON cc.school_id = sc.id

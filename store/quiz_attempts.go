@@ -71,7 +71,7 @@ func (s *Store) StartAttempt(ctx context.Context, st *portal.Student, assignment
 	att = &portal.Attempt{AssignmentID: a.ID, QuizID: a.QuizID, Kind: a.Quiz.Kind, StudentID: st.ID, ClassID: st.ClassID,
 		SchoolID: st.SchoolID, SchoolYear: st.SchoolYear, Items: items, Answers: map[string][]int{}, Right: map[string]bool{},
 		StartedAt: now.UTC(), Deadline: deadline.UTC(), MaxScore: len(items), QuizTitle: a.Quiz.Title,
-		PassMark: a.Quiz.PassMark, Device: device}
+		PassMark: a.Quiz.PassMark, Review: a.Review, ClosesAt: a.ClosesAt, Device: device}
 	err = s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		id, err := insertID(ctx, tx, `INSERT INTO quiz_attempts (assignment_id, quiz_id, kind, student_id, class_id, school_id,
 			school_year, items, started_at, deadline, max_score, device, ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -239,7 +239,7 @@ func (s *Store) attempt(ctx context.Context, q querier, id int64) (*portal.Attem
 	if err != nil {
 		return nil, notFound(err)
 	}
-	a.QuizTitle, a.PassMark = as.Quiz.Title, as.Quiz.PassMark
+	a.QuizTitle, a.PassMark, a.Review, a.ClosesAt = as.Quiz.Title, as.Quiz.PassMark, as.Review, as.ClosesAt
 	rows, err := q.QueryContext(ctx, `SELECT question_id, choice, correct FROM quiz_answers WHERE attempt_id = ?`, id)
 	if err != nil {
 		return nil, err

@@ -43,9 +43,12 @@ func (s *Store) BulkQuizzes(ctx context.Context, a portal.Actor, quizzes []*port
 		}
 		for i, x := range as {
 			x.QuizID = x.Quiz.ID
+			if x.Review == "" {
+				x.Review = portal.DefaultReview(x.Quiz.Kind)
+			}
 			id, err := insertID(ctx, tx, `INSERT INTO quiz_assignments (quiz_id, class_id, band, school_year, opens_at, closes_at,
-				created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`, x.QuizID, nullID(x.ClassID), x.Band, x.SchoolYear, x.OpensAt.UTC(),
-				x.ClosesAt.UTC(), x.OpensAt.UTC())
+				review, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, x.QuizID, nullID(x.ClassID), x.Band, x.SchoolYear, x.OpensAt.UTC(),
+				x.ClosesAt.UTC(), string(x.Review), x.OpensAt.UTC())
 			if err != nil {
 				return bulkError("assignment", i, x.Quiz.Title, err)
 			}
@@ -101,6 +104,12 @@ func checkSeedAttempt(at *SeedAttempt) error {
 // goroutine; the statements for full batches are prepared once, as preparing one of
 // thousands of parameters costs more than running it.
 func insertAttempts(ctx context.Context, tx *Tx, atts []*SeedAttempt) error {
+	// Times as text for SQLite (made here, away from the goroutine that binds them), as
+	// times for PostgreSQL's COPY.
+	stamp := func(t time.Time) any { return timeText(t) }
+	if tx.engine == postgresEngine {
+		stamp = func(t time.Time) any { return t.UTC() }
+	}
 	// Attempt IDs are assigned here so the answers can refer to them without a
 	// round trip per row.
 	var next int64
@@ -131,8 +140,8 @@ func insertAttempts(ctx context.Context, tx *Tx, atts []*SeedAttempt) error {
 					sheet = portal.SheetKey(at.Items, at.Answers)
 				}
 				b.attempts = append(b.attempts, at.ID, at.AssignmentID, at.QuizID, string(at.Kind), at.StudentID, at.ClassID,
-					at.SchoolID, int64(at.SchoolYear), string(js), timeText(at.StartedAt), timeText(at.Deadline),
-					timeText(at.SubmittedAt), int64(at.Score), int64(len(at.Items)), int64(at.Flags), at.Device, sheet)
+					at.SchoolID, int64(at.SchoolYear), string(js), stamp(at.StartedAt), stamp(at.Deadline),
+					stamp(at.SubmittedAt), int64(at.Score), int64(len(at.Items)), int64(at.Flags), at.Device, sheet)
 				if at.Answers != nil {
 					for _, it := range at.Items {
 						b.answer = append(b.answer, at.ID, it.Q, portal.EncodeChoice(at.Answers[it.Q]), at.Right[it.Q])
@@ -152,12 +161,11 @@ func insertAttempts(ctx context.Context, tx *Tx, atts []*SeedAttempt) error {
 		for range batches {
 		}
 	}()
-	ins := &multiInsert{tx: tx, prefix: `INSERT INTO quiz_attempts (id, assignment_id, quiz_id, kind, student_id, class_id,
-		school_id, school_year, items, started_at, deadline, submitted_at, score, max_score, flags, device, sheet) VALUES `,
-		cols: attemptCols, batch: attemptBatch}
+	ins := newMultiInsert(tx, "quiz_attempts", []string{"id", "assignment_id", "quiz_id", "kind", "student_id", "class_id",
+		"school_id", "school_year", "items", "started_at", "deadline", "submitted_at", "score", "max_score", "flags", "device", "sheet"},
+		attemptBatch)
 	defer ins.close()
-	ans := &multiInsert{tx: tx, prefix: `INSERT INTO quiz_answers (attempt_id, question_id, choice, correct) VALUES `,
-		cols: 4, batch: answerBatch}
+	ans := newMultiInsert(tx, "quiz_answers", []string{"attempt_id", "question_id", "choice", "correct"}, answerBatch)
 	defer ans.close()
 	for b := range batches {
 		if b.err != nil {
@@ -181,16 +189,30 @@ const attemptCols = 17
 func timeText(t time.Time) string { return t.UTC().Format(sqlite3.SQLiteTimestampFormats[0]) }
 
 // multiInsert inserts rows of cols values many per statement: batch rows through a
-// statement prepared once, fewer through one made for them.
+// statement prepared once, fewer through one made for them; on PostgreSQL with COPY.
 type multiInsert struct {
 	tx          *Tx
+	table       string
+	columns     []string
 	prefix      string
 	cols, batch int
 	full        *Stmt
 }
 
+func newMultiInsert(tx *Tx, table string, columns []string, batch int) *multiInsert {
+	return &multiInsert{tx: tx, table: table, columns: columns, cols: len(columns), batch: batch,
+		prefix: `INSERT INTO ` + table + ` (` + strings.Join(columns, ", ") + `) VALUES `}
+}
+
 // exec inserts the rows whose values args holds in order.
 func (m *multiInsert) exec(ctx context.Context, args []any) error {
+	if m.tx.engine == postgresEngine {
+		rows := make([][]any, 0, len(args)/m.cols)
+		for i := 0; i+m.cols <= len(args); i += m.cols {
+			rows = append(rows, args[i:i+m.cols])
+		}
+		return m.tx.copyRows(ctx, m.table, m.columns, rows)
+	}
 	for len(args) > 0 {
 		n := min(len(args)/m.cols, m.batch)
 		var err error

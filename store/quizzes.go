@@ -82,7 +82,7 @@ func (s *Store) ListQuizzes(ctx context.Context, schoolID int64) ([]portal.Quiz,
 }
 
 const assignmentColumns = `as1.id, as1.quiz_id, COALESCE(as1.class_id, 0), as1.band, as1.school_year, as1.opens_at, as1.closes_at,
-	COALESCE(c.name, ''), ` + quizColumns
+	as1.review, COALESCE(c.name, ''), ` + quizColumns
 
 const assignmentFrom = ` FROM quiz_assignments as1 JOIN quizzes q ON q.id = as1.quiz_id
 	LEFT JOIN classes c ON c.id = as1.class_id`
@@ -91,7 +91,7 @@ func scanAssignment(row interface{ Scan(...any) error }) (*portal.Assignment, er
 	var a portal.Assignment
 	var q portal.Quiz
 	var tags string
-	if err := row.Scan(&a.ID, &a.QuizID, &a.ClassID, &a.Band, &a.SchoolYear, &a.OpensAt, &a.ClosesAt, &a.ClassName,
+	if err := row.Scan(&a.ID, &a.QuizID, &a.ClassID, &a.Band, &a.SchoolYear, &a.OpensAt, &a.ClosesAt, &a.Review, &a.ClassName,
 		&q.ID, &q.SchoolID, &q.Title, &q.Kind, &q.Band, &tags, &q.Questions, &q.TimeLimit, &q.PassMark, &q.PairID,
 		&q.CreatedAt); err != nil {
 		return nil, err
@@ -110,13 +110,18 @@ func (s *Store) GetAssignment(ctx context.Context, id int64) (*portal.Assignment
 }
 
 // Assign opens a school's quiz (or a city-wide one) to classes of the school in the
-// current school year whose grade is of the quiz's band. A class that already has the
-// quiz keeps its assignment.
-func (s *Store) Assign(ctx context.Context, a portal.Actor, schoolID, quizID int64, classIDs []int64, opens, closes time.Time) error {
+// current school year whose grade is of the quiz's band, with the review option (""
+// takes the quiz kind's default). A class that already has the quiz keeps its
+// assignment.
+func (s *Store) Assign(ctx context.Context, a portal.Actor, schoolID, quizID int64, classIDs []int64, opens, closes time.Time,
+	review portal.Review) error {
 	as := &portal.Assignment{OpensAt: opens, ClosesAt: closes}
 	f := as.ValidateTimes()
 	if len(classIDs) == 0 {
 		f.AddID("classes", "ErrChoose")
+	}
+	if review != "" && !review.Valid() {
+		f.AddID("review", "ErrChoose")
 	}
 	if len(f) > 0 {
 		return f
@@ -126,6 +131,9 @@ func (s *Store) Assign(ctx context.Context, a portal.Actor, schoolID, quizID int
 		q, err := scanQuiz(tx.QueryRowContext(ctx, `SELECT `+quizColumns+` FROM quizzes q WHERE q.id = ?`, quizID))
 		if err != nil || (q.SchoolID != 0 && q.SchoolID != schoolID) {
 			return portal.Errorf(portal.ENOTFOUND, "ErrNotFound")
+		}
+		if review == "" {
+			review = portal.DefaultReview(q.Kind)
 		}
 		now := s.now().UTC()
 		for _, cid := range classIDs {
@@ -140,8 +148,8 @@ func (s *Store) Assign(ctx context.Context, a portal.Actor, schoolID, quizID int
 				return portal.FieldErrors{"classes": portal.Msg("QuizErrBand")}
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO quiz_assignments (quiz_id, class_id, band, school_year, opens_at,
-				closes_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (quiz_id, class_id) DO NOTHING`,
-				q.ID, cid, q.Band, year, opens.UTC(), closes.UTC(), now); err != nil {
+				closes_at, review, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (quiz_id, class_id) DO NOTHING`,
+				q.ID, cid, q.Band, year, opens.UTC(), closes.UTC(), string(review), now); err != nil {
 				return err
 			}
 		}
@@ -150,13 +158,20 @@ func (s *Store) Assign(ctx context.Context, a portal.Actor, schoolID, quizID int
 }
 
 // PublishCityTest creates a city-wide knowledge test and opens it to every class of its
-// band in the current school year.
-func (s *Store) PublishCityTest(ctx context.Context, a portal.Actor, q *portal.Quiz, available int, opens, closes time.Time) error {
+// band in the current school year, with the review option ("" takes the default: once
+// the test has closed).
+func (s *Store) PublishCityTest(ctx context.Context, a portal.Actor, q *portal.Quiz, available int, opens, closes time.Time,
+	review portal.Review) error {
 	q.SchoolID, q.Kind, q.PairID = 0, portal.QuizKnowledge, 0
 	f := q.Validate(available)
 	as := &portal.Assignment{OpensAt: opens, ClosesAt: closes}
 	for k, m := range as.ValidateTimes() {
 		f.Add(k, m)
+	}
+	if review == "" {
+		review = portal.DefaultReview(q.Kind)
+	} else if !review.Valid() {
+		f.AddID("review", "ErrChoose")
 	}
 	if len(f) > 0 {
 		return f
@@ -166,7 +181,8 @@ func (s *Store) PublishCityTest(ctx context.Context, a portal.Actor, q *portal.Q
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO quiz_assignments (quiz_id, class_id, band, school_year, opens_at, closes_at,
-			created_at) VALUES (?, NULL, ?, ?, ?, ?, ?)`, q.ID, q.Band, portal.SchoolYear(s.now()), opens.UTC(), closes.UTC(), s.now().UTC())
+			review, created_at) VALUES (?, NULL, ?, ?, ?, ?, ?, ?)`, q.ID, q.Band, portal.SchoolYear(s.now()), opens.UTC(), closes.UTC(),
+			string(review), s.now().UTC())
 		if err != nil {
 			return err
 		}

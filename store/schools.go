@@ -17,15 +17,35 @@ type SchoolFilter struct {
 	Stage           portal.Stage
 	DemoOnly        bool // only schools with an active designation
 	IncludeInactive bool
-	Limit, Offset   int // Limit 0 means all
+	// Sort is "name", "enrolment" or "-enrolment" (largest first); otherwise by district
+	// then name.
+	Sort          string
+	Limit, Offset int // Limit 0 means all
+}
+
+// order is the ORDER BY of a school listing.
+func (f SchoolFilter) order() string {
+	switch f.Sort {
+	case "name":
+		return ` ORDER BY sc.name, sc.id`
+	case "enrolment":
+		return ` ORDER BY sc.enrolment, sc.name, sc.id`
+	case "-enrolment":
+		return ` ORDER BY sc.enrolment DESC, sc.name, sc.id`
+	}
+	return ` ORDER BY sc.district_id, sc.name, sc.id`
 }
 
 const schoolColumns = `sc.id, sc.district_id, sc.name, sc.stage, sc.enrolment, sc.has_graduating, sc.address,
 	sc.contact_name, sc.contact_phone, sc.active, sc.created_at, d.name,
 	dm.id, dm.level, dm.year, dm.note`
 
-const schoolFrom = ` FROM schools sc JOIN districts d ON d.id = sc.district_id
-	LEFT JOIN demonstrations dm ON dm.school_id = sc.id AND dm.status = 'active'`
+// schoolFrom joins a school's current designation: active and not expired on today, a
+// date the store formats itself (never user input), so it can sit in the text.
+func schoolFrom(today string) string {
+	return ` FROM schools sc JOIN districts d ON d.id = sc.district_id
+	LEFT JOIN demonstrations dm ON dm.school_id = sc.id AND dm.status = 'active' AND dm.valid_until >= '` + today + `'`
+}
 
 func scanSchool(row interface{ Scan(...any) error }) (*portal.School, error) {
 	var sc portal.School
@@ -76,10 +96,10 @@ func (f SchoolFilter) where() (string, []any) {
 func (s *Store) ListSchools(ctx context.Context, f SchoolFilter) ([]portal.School, int, error) {
 	where, args := f.where()
 	var total int
-	if err := s.read.QueryRowContext(ctx, `SELECT COUNT(*)`+schoolFrom+where, args...).Scan(&total); err != nil {
+	if err := s.read.QueryRowContext(ctx, `SELECT COUNT(*)`+schoolFrom(dateString(s.now()))+where, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	q := `SELECT ` + schoolColumns + schoolFrom + where + ` ORDER BY sc.district_id, sc.name`
+	q := `SELECT ` + schoolColumns + schoolFrom(dateString(s.now())) + where + f.order()
 	if f.Limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0))
 	}
@@ -102,7 +122,7 @@ func (s *Store) ListSchools(ctx context.Context, f SchoolFilter) ([]portal.Schoo
 // GetSchool returns one school (active or not) with its active designation and, for the
 // given school year, its number of classes (not archived) and of students who joined.
 func (s *Store) GetSchool(ctx context.Context, id int64, schoolYear int) (*portal.School, error) {
-	sc, err := scanSchool(s.read.QueryRowContext(ctx, `SELECT `+schoolColumns+schoolFrom+` WHERE sc.id = ?`, id))
+	sc, err := scanSchool(s.read.QueryRowContext(ctx, `SELECT `+schoolColumns+schoolFrom(dateString(s.now()))+` WHERE sc.id = ?`, id))
 	if err != nil {
 		return nil, notFound(err)
 	}
@@ -196,7 +216,7 @@ func checkDistrict(ctx context.Context, tx *Tx, id int64) error {
 // CityFigures counts the city's active schools, enrolment, registered students of the
 // school year and active designations by level.
 func (s *Store) CityFigures(ctx context.Context, schoolYear int) (*portal.CityFigures, error) {
-	f, err := memo(&s.figs, fmt.Sprint("city-figures/", schoolYear), func() (*portal.CityFigures, error) {
+	f, err := memo(&s.figs, fmt.Sprint("city-figures/", schoolYear, "/", dateString(s.now())), func() (*portal.CityFigures, error) {
 		return s.cityFigures(ctx, schoolYear)
 	})
 	if err != nil {
@@ -222,7 +242,8 @@ func (s *Store) cityFigures(ctx context.Context, schoolYear int) (*portal.CityFi
 		return nil, err
 	}
 	rows, err := s.read.QueryContext(ctx, `SELECT dm.level, COUNT(*) FROM demonstrations dm
-		JOIN schools sc ON sc.id = dm.school_id WHERE dm.status = 'active' AND sc.active = 1 GROUP BY dm.level`)
+		JOIN schools sc ON sc.id = dm.school_id WHERE dm.status = 'active' AND dm.valid_until >= ? AND sc.active = 1 GROUP BY dm.level`,
+		dateString(s.now()))
 	if err != nil {
 		return nil, err
 	}

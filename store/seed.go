@@ -162,8 +162,8 @@ func (s *Store) BulkCreateDemonstrations(ctx context.Context, a portal.Actor, ds
 		}
 	}
 	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO demonstrations (school_id, level, year, status, note, created_at, revoked_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`)
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO demonstrations (school_id, level, year, status, note, created_at, revoked_at,
+			since, valid_until, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
 		if err != nil {
 			return err
 		}
@@ -174,7 +174,14 @@ func (s *Store) BulkCreateDemonstrations(ctx context.Context, a portal.Actor, ds
 			if d.Status == portal.DemoRevoked {
 				revoked = createdAt(d.RevokedAt, now.UTC())
 			}
-			id, err := stmt.insertID(ctx, d.SchoolID, string(d.Level), d.Year, d.Status, d.Note, at, revoked)
+			if d.Since.IsZero() {
+				d.Since = d.DefaultSince()
+			}
+			if d.ValidUntil.IsZero() {
+				d.ValidUntil = portal.ValidUntil(d.Since, 3)
+			}
+			id, err := stmt.insertID(ctx, d.SchoolID, string(d.Level), d.Year, d.Status, d.Note, at, revoked,
+				dateString(d.Since), dateString(d.ValidUntil), d.Reason)
 			if err != nil {
 				return bulkError("designation", i, fmt.Sprint(d.SchoolID), err)
 			}
@@ -258,7 +265,9 @@ func (s *Store) BulkJoinStudents(ctx context.Context, a portal.Actor, students [
 		st := &students[i]
 		// The join form's rules; the code is checked by the foreign key instead.
 		j := portal.StudentJoin{Code: "SEED", Name: st.Name, Number: st.Number}
-		if f := j.Validate(); len(f) > 0 {
+		f := j.Validate()
+		delete(f, "pin") // seeded students have no PIN yet: they set it at their first join
+		if len(f) > 0 {
 			return bulkError("student", i, st.Name, f)
 		}
 		st.Name, st.Number = j.Name, j.Number
@@ -269,12 +278,22 @@ func (s *Store) BulkJoinStudents(ctx context.Context, a portal.Actor, students [
 			strings.TrimSuffix(strings.Repeat(`(?, ?, ?, ?),`, n), ",")
 	}
 	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
+		now := s.now().UTC()
+		if tx.engine == postgresEngine {
+			rows := make([][]any, len(students))
+			for i, st := range students {
+				rows[i] = []any{st.ClassID, st.Name, st.Number, createdAt(st.CreatedAt, now)}
+			}
+			if err := tx.copyRows(ctx, "students", []string{"class_id", "name", "number", "created_at"}, rows); err != nil {
+				return err
+			}
+			return s.countSeededStudents(ctx, tx, a, students)
+		}
 		full, err := tx.PrepareContext(ctx, insert(studentBatch))
 		if err != nil {
 			return err
 		}
 		defer full.Close()
-		now := s.now().UTC()
 		args := make([]any, 0, studentBatch*cols)
 		for start := 0; start < len(students); start += studentBatch {
 			batch := students[start:min(start+studentBatch, len(students))]
@@ -293,15 +312,20 @@ func (s *Store) BulkJoinStudents(ctx context.Context, a portal.Actor, students [
 				return fmt.Errorf("students %d–%d: %w", start, start+len(batch)-1, err)
 			}
 		}
-		perClass := map[int64]int{}
-		for _, st := range students {
-			perClass[st.ClassID]++
-		}
-		for classID, n := range perClass {
-			if err := addStudentCount(ctx, tx, classID, n); err != nil {
-				return err
-			}
-		}
-		return s.audit(ctx, tx, a, "seed.students", "class", 0, fmt.Sprintf("%d students", len(students)))
+		return s.countSeededStudents(ctx, tx, a, students)
 	})
+}
+
+// countSeededStudents adds bulk-loaded students to their classes' counts, with the audit row.
+func (s *Store) countSeededStudents(ctx context.Context, tx *Tx, a portal.Actor, students []portal.Student) error {
+	perClass := map[int64]int{}
+	for _, st := range students {
+		perClass[st.ClassID]++
+	}
+	for classID, n := range perClass {
+		if err := addStudentCount(ctx, tx, classID, n); err != nil {
+			return err
+		}
+	}
+	return s.audit(ctx, tx, a, "seed.students", "class", 0, fmt.Sprintf("%d students", len(students)))
 }

@@ -188,7 +188,8 @@ func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
 	})
 }
 
-// DeleteExpiredSessions removes sessions that expired before now and returns how many.
+// DeleteExpiredSessions removes sessions that expired before now and returns how many;
+// wrong-PIN counts whose window has passed go with them.
 func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
 	var n int64
 	defer s.sessions.clear()
@@ -198,7 +199,8 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64
 			return err
 		}
 		n, _ = res.RowsAffected()
-		return nil
+		_, err = tx.ExecContext(ctx, `DELETE FROM pin_failures WHERE since < ?`, now.Add(-portal.PINWindow).UTC())
+		return err
 	})
 	return n, err
 }

@@ -118,7 +118,7 @@ type Feedback struct {
 // names those), since its first tick is not yet an answer. Any other kind of attempt,
 // and a submitted one, gets nil: tests reveal nothing before submission.
 func FeedbackOf(a *portal.Attempt, bank map[string]*portal.Question, checked []string) []Feedback {
-	if !a.Kind.InstantFeedback() || a.Submitted() {
+	if !a.InstantFeedback() || a.Submitted() {
 		return nil
 	}
 	var out []Feedback
@@ -184,6 +184,15 @@ func KindOptions(ctx context.Context) []Option {
 	var out []Option
 	for _, k := range portal.QuizKinds {
 		out = append(out, Option{string(k), KindName(ctx, k)})
+	}
+	return out
+}
+
+// ReviewOptions lists when students see the right answers, for an assignment's Select.
+func ReviewOptions(ctx context.Context) []Option {
+	var out []Option
+	for _, r := range portal.Reviews {
+		out = append(out, Option{string(r), T(ctx, "QuizReview_"+string(r))})
 	}
 	return out
 }

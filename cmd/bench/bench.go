@@ -38,27 +38,35 @@ type bench struct {
 	logf  func(string, ...any)
 	// cpuProfile is where the server process writes its CPU profile, if anywhere.
 	cpuProfile string
+	dropCopy   func() error // PostgreSQL: drops the database the benchmark ran on
 }
 
 func newBench(ctx context.Context, src, cpuProfile string, logf func(string, ...any)) (*bench, error) {
-	if _, err := os.Stat(src); err != nil {
-		return nil, err
-	}
 	dir, err := os.MkdirTemp("", "portal-bench-")
 	if err != nil {
 		return nil, err
 	}
 	b := &bench{dir: dir, logf: logf, cpuProfile: cpuProfile}
-	copyPath := filepath.Join(dir, "portal.db")
 	t0 := time.Now()
-	orig, err := store.Open(ctx, src, store.Options{})
-	if err != nil {
-		return nil, err
-	}
-	err = orig.Backup(ctx, copyPath)
-	orig.Close()
-	if err != nil {
-		return nil, fmt.Errorf("copy the data set: %w", err)
+	var copyPath string
+	if store.IsPostgres(src) {
+		if copyPath, b.dropCopy, err = copyPostgres(ctx, src); err != nil {
+			return nil, fmt.Errorf("copy the data set: %w", err)
+		}
+	} else {
+		if _, err := os.Stat(src); err != nil {
+			return nil, err
+		}
+		copyPath = filepath.Join(dir, "portal.db")
+		orig, err := store.Open(ctx, src, store.Options{})
+		if err != nil {
+			return nil, err
+		}
+		err = orig.Backup(ctx, copyPath)
+		orig.Close()
+		if err != nil {
+			return nil, fmt.Errorf("copy the data set: %w", err)
+		}
 	}
 	logf("copied the data set in %.1f s", time.Since(t0).Seconds())
 
@@ -88,6 +96,11 @@ func newBench(ctx context.Context, src, cpuProfile string, logf func(string, ...
 func (b *bench) close() {
 	b.stopServer()
 	b.store.Close()
+	if b.dropCopy != nil {
+		if err := b.dropCopy(); err != nil {
+			b.logf("drop the copy of the data set: %v", err)
+		}
+	}
 	os.RemoveAll(b.dir)
 }
 

@@ -119,8 +119,12 @@ func serve(db string) error {
 		return err
 	}
 	handlers.TuneMemory(os.Getenv)
-	h, err := handlers.New(handlers.Config{Store: st, Content: cnt, Assets: assets, Log: log,
-		SessionKeys: [][]byte{key, nil}, LoginPerIP: 1 << 20, Working: working})
+	cfg := handlers.Config{Store: st, Content: cnt, Assets: assets, Log: log,
+		SessionKeys: [][]byte{key, nil}, LoginPerIP: 1 << 20, Working: working}
+	if st.Postgres() {
+		cfg.Files = st.Files() // as portal serve does on PostgreSQL
+	}
+	h, err := handlers.New(cfg)
 	if err != nil {
 		return err
 	}

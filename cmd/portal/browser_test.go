@@ -153,6 +153,7 @@ func TestBrowserStudentJoinsOnPhone(t *testing.T) {
 	b.fill("code", "demo01")
 	b.fill("name", "李小明")
 	b.fill("number", "23")
+	b.fill("pin", "2580")
 	b.submit(`form[action="/join"]`)
 	if loc := b.location(); loc != "/student" {
 		t.Fatalf("after joining: at %s, want /student", loc)
@@ -170,6 +171,7 @@ func TestBrowserWrongJoinCodeKeepsInput(t *testing.T) {
 	b.fill("code", "NOPE99")
 	b.fill("name", "王芳")
 	b.fill("number", "5")
+	b.fill("pin", "2580")
 	b.submit(`form[action="/join"]`)
 	if msg := b.text("#err-code"); !strings.Contains(msg, "没有找到这个班级码") {
 		t.Errorf("error next to the code = %q", msg)

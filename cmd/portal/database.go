@@ -89,10 +89,24 @@ func pgDump(ctx context.Context, dsn, out string) error {
 	return nil
 }
 
-// fileStorage chooses where uploaded files go: the -uploads folder when given; else the
-// database itself on PostgreSQL, which every server reaches; else the folder beside the
-// SQLite file (nil: the handlers open it).
-func fileStorage(c serveConfig, st *store.Store) (handlers.Files, error) {
+// fileStorage chooses where uploaded files go: an S3-compatible bucket when
+// PORTAL_S3_BUCKET is set; the -uploads folder when given; else the database itself on
+// PostgreSQL, which every server reaches; else the folder beside the SQLite file (nil:
+// the handlers open it).
+func fileStorage(ctx context.Context, c serveConfig, st *store.Store, getenv func(string) string) (handlers.Files, error) {
+	if bucket := getenv("PORTAL_S3_BUCKET"); bucket != "" {
+		endpoint := getenv("PORTAL_S3_ENDPOINT")
+		if endpoint == "" {
+			return nil, errors.New("PORTAL_S3_BUCKET needs PORTAL_S3_ENDPOINT (host:port of the S3-compatible service)")
+		}
+		b, err := uploads.OpenBucket(ctx, uploads.BucketConfig{Endpoint: endpoint, Bucket: bucket,
+			Prefix: getenv("PORTAL_S3_PREFIX"), AccessKey: getenv("PORTAL_S3_ACCESS_KEY"), SecretKey: getenv("PORTAL_S3_SECRET_KEY"),
+			Region: getenv("PORTAL_S3_REGION"), Insecure: getenv("PORTAL_S3_INSECURE") == "1"})
+		if err != nil {
+			return nil, err
+		}
+		return b, nil
+	}
 	if c.uploads != "" || !st.Postgres() {
 		return nil, nil
 	}
@@ -106,6 +120,8 @@ func filesName(f handlers.Files) string {
 		return "folder"
 	case *store.Files:
 		return "database"
+	case *uploads.Bucket:
+		return "bucket"
 	}
 	return fmt.Sprintf("%T", f)
 }

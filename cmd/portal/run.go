@@ -157,7 +157,7 @@ func serveWith(ctx context.Context, c serveConfig, getenv func(string) string, s
 		return err
 	}
 	handlers.TuneMemory(getenv)
-	files, err := fileStorage(c, st)
+	files, err := fileStorage(ctx, c, st, getenv)
 	if err != nil {
 		return err
 	}
@@ -212,7 +212,8 @@ func serveWith(ctx context.Context, c serveConfig, getenv func(string) string, s
 	return srv.Shutdown(sctx)
 }
 
-// sweepSessions removes expired sessions every hour, and the names and mobile numbers
+// sweepSessions removes expired sessions every hour, failed-login counts of more
+// than a day ago (the lockout window is far shorter), and the names and mobile numbers
 // of individual base visitors 90 days after their visit.
 func sweepSessions(ctx context.Context, st *store.Store, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
@@ -222,6 +223,9 @@ func sweepSessions(ctx context.Context, st *store.Store, log *slog.Logger) {
 			log.Error("sweep sessions", "err", err)
 		} else if n > 0 {
 			log.Info("swept sessions", "expired", n)
+		}
+		if _, err := st.DeleteOldGuesses(ctx, time.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+			log.Error("sweep login counts", "err", err)
 		}
 		if n, err := st.EraseVisitors(ctx); err != nil && ctx.Err() == nil {
 			log.Error("erase base visitors", "err", err)

@@ -178,7 +178,7 @@ func TestTwoServersOnePostgres(t *testing.T) {
 	if s := teacher.post(t, fmt.Sprintf("%s/school/classes/%d/code", a.base, cls.ID), url.Values{}); s != http.StatusSeeOther {
 		t.Fatalf("new join code on A: %d, want 303\n%s", s, a.logTail())
 	}
-	if s := admin.post(t, b.base+"/join", url.Values{"code": {oldCode}, "name": {"旧码"}, "number": {"7001"}}); s == http.StatusSeeOther {
+	if s := admin.post(t, b.base+"/join", url.Values{"code": {oldCode}, "name": {"旧码"}, "number": {"7001"}, "pin": {"2580"}}); s == http.StatusSeeOther {
 		t.Error("B let a student join with the join code A had just replaced")
 	}
 

@@ -209,14 +209,17 @@ func Demo(ctx context.Context, s *store.Store, now time.Time) ([]Account, error)
 		return nil, fmt.Errorf("quizzes: %w", err)
 	}
 	if err := g.volunteerService(ctx, s, districts, schools, assocs, users); err != nil {
-		return accounts, err
+		return nil, err
+	}
+	if err := creation(ctx, s, now, schools, users); err != nil {
+		return nil, fmt.Errorf("creation: %w", err)
 	}
 	more, err := demoBases(ctx, s, now, districts, schools)
 	if err != nil {
-		return accounts, fmt.Errorf("bases: %w", err)
+		return nil, fmt.Errorf("bases: %w", err)
 	}
 	if err := demoReceipts(ctx, s, now, schools[0]); err != nil {
-		return accounts, fmt.Errorf("receipts: %w", err)
+		return nil, fmt.Errorf("receipts: %w", err)
 	}
 	return append(accounts, more...), nil
 }
@@ -265,6 +268,15 @@ func (g *gen) designations(schools []*portal.School) []*store.SeedDesignation {
 		if d.CreatedAt.After(g.now) {
 			d.CreatedAt = g.now
 		}
+		// Three-year terms, renewed at each review while the school keeps its title.
+		d.Since = d.DefaultSince()
+		if d.Since.After(g.now) {
+			d.Since = time.Date(d.CreatedAt.Year(), d.CreatedAt.Month(), d.CreatedAt.Day(), 0, 0, 0, 0, portal.CST)
+		}
+		d.ValidUntil = portal.ValidUntil(d.Since, 3)
+		for status == portal.DemoActive && d.ValidUntil.Before(g.now) {
+			d.ValidUntil = d.ValidUntil.AddDate(3, 0, 0)
+		}
 		out = append(out, d)
 		return d
 	}
@@ -292,8 +304,12 @@ func (g *gen) designations(schools []*portal.School) []*store.SeedDesignation {
 		}
 		add(sc, portal.LevelProvincial, y-g.between(1, 6), portal.DemoActive)
 	}
-	for range 12 {
-		add(take(), portal.LevelCity, y-g.between(0, 5), portal.DemoActive)
+	for i := range 12 {
+		d := add(take(), portal.LevelCity, y-g.between(0, 5), portal.DemoActive)
+		if i < 2 {
+			// Due for review soon: the renewal list has something to show.
+			d.ValidUntil = time.Date(g.now.Year(), g.now.Month(), g.now.Day(), 0, 0, 0, 0, portal.CST).AddDate(0, 0, 30+40*i)
+		}
 	}
 	lost := add(take(), portal.LevelCity, y-9, portal.DemoRevoked)
 	lost.Note = "复评未通过"

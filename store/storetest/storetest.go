@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -44,6 +45,7 @@ func Engine() string {
 // PostgreSQL; it exits with the first failing run's status.
 func Main(m *testing.M) {
 	code := m.Run()
+	dropTemplates()
 	if code != 0 || Postgres() {
 		os.Exit(code)
 	}
@@ -147,4 +149,141 @@ func WithSearchPath(server, schema string) string {
 // IsPostgres reports whether dsn is a PostgreSQL URL.
 func IsPostgres(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Seeded returns the data source of a new database for tb holding what build wrote into
+// an empty one. build runs once per test binary and key (the demo city, say), into a
+// template; each test then gets a copy of it: the SQLite file copied, or on PostgreSQL a
+// database of its own created from the template database (CREATE DATABASE … TEMPLATE),
+// dropped at the test's end. A copy takes a few milliseconds where seeding takes a
+// second or more on PostgreSQL. build must close every connection it opened.
+func Seeded(tb testing.TB, key string, build func(dsn string) error) string {
+	tb.Helper()
+	templates.mu.Lock()
+	defer templates.mu.Unlock()
+	t, ok := templates.m[key]
+	if !ok {
+		var err error
+		t, err = newTemplate(tb, key, build)
+		if err != nil {
+			tb.Fatalf("build the %s template: %v", key, err)
+		}
+		templates.m[key] = t
+	}
+	if !Postgres() {
+		b, err := os.ReadFile(t)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		path := filepath.Join(tb.TempDir(), "portal.db")
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			tb.Fatal(err)
+		}
+		return path
+	}
+	server := SkipWithoutPostgres(tb)
+	name := "t_" + randomHex(6)
+	admin, err := sql.Open("pgx", server)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+name+` TEMPLATE `+t); err != nil {
+		admin.Close()
+		tb.Fatalf("create a test database from %s: %v", t, err)
+	}
+	tb.Cleanup(func() {
+		defer admin.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if _, err := admin.ExecContext(ctx, `DROP DATABASE `+name+` WITH (FORCE)`); err != nil {
+			tb.Errorf("drop test database %s: %v", name, err)
+		}
+	})
+	return withDatabase(server, name)
+}
+
+// templates are the databases Seeded copies, by key: an SQLite file's path or a
+// PostgreSQL database's name.
+var templates = struct {
+	mu  sync.Mutex
+	m   map[string]string
+	dir string
+	pg  []string
+}{m: map[string]string{}}
+
+func newTemplate(tb testing.TB, key string, build func(dsn string) error) (string, error) {
+	if !Postgres() {
+		if templates.dir == "" {
+			d, err := os.MkdirTemp("", "storetest-")
+			if err != nil {
+				return "", err
+			}
+			templates.dir = d
+		}
+		path := filepath.Join(templates.dir, key+".db")
+		if err := build(path); err != nil {
+			return "", err
+		}
+		// The store checkpointed its WAL when it closed: the file is whole.
+		if fi, err := os.Stat(path + "-wal"); err == nil && fi.Size() > 0 {
+			return "", fmt.Errorf("%s still has a write-ahead log: build must close the store", path)
+		}
+		return path, nil
+	}
+	server := SkipWithoutPostgres(tb)
+	name := "tmpl_" + randomHex(6)
+	admin, err := sql.Open("pgx", server)
+	if err != nil {
+		return "", err
+	}
+	defer admin.Close()
+	if _, err := admin.Exec(`CREATE DATABASE ` + name); err != nil {
+		return "", err
+	}
+	templates.pg = append(templates.pg, name)
+	if err := build(withDatabase(server, name)); err != nil {
+		return "", err
+	}
+	return name, nil
+}
+
+// dropTemplates removes what newTemplate made, at the end of the test binary.
+func dropTemplates() {
+	templates.mu.Lock()
+	defer templates.mu.Unlock()
+	if templates.dir != "" {
+		os.RemoveAll(templates.dir)
+	}
+	if len(templates.pg) == 0 {
+		return
+	}
+	admin, err := sql.Open("pgx", os.Getenv(ServerEnv))
+	if err != nil {
+		return
+	}
+	defer admin.Close()
+	for _, n := range templates.pg {
+		admin.Exec(`DROP DATABASE ` + n + ` WITH (FORCE)`)
+	}
+}
+
+// withDatabase returns server's URL naming database name instead.
+func withDatabase(server, name string) string {
+	u, err := url.Parse(server)
+	if err != nil {
+		return server
+	}
+	u.Path = "/" + name
+	q := u.Query()
+	q.Set("application_name", name)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
 }

@@ -5,3 +5,11 @@ CREATE TABLE files (
     data       BYTEA NOT NULL,
     created_at TIMESTAMPTZ NOT NULL
 );
+
+-- Failed password tries per account and client address (see the SQLite twin).
+CREATE TABLE login_guesses (
+    key      TEXT PRIMARY KEY,
+    n        INTEGER NOT NULL,
+    first_at TIMESTAMPTZ NOT NULL,
+    last_at  TIMESTAMPTZ NOT NULL
+);
