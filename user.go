@@ -19,7 +19,7 @@ const (
 )
 
 // Roles lists the account roles in the order they are offered to the admin.
-var Roles = []Role{RoleAdmin, RoleDistrict, RoleTeacher, RoleCoordinator, RoleVolunteer}
+var Roles = []Role{RoleAdmin, RoleDistrict, RoleTeacher, RoleCoordinator, RoleVolunteer, RoleBase}
 
 // Valid reports whether r is a known account role.
 func (r Role) Valid() bool {

@@ -38,9 +38,9 @@ var routeRoles = map[string][]string{
 	"POST /join/code":                 {public},
 	"POST /school/classes/{id}/slips": {"teacher"},
 	"POST /school/classes/{id}/students/{sid}/pin/reset": {"teacher"},
-	"GET /account":                                    {"admin", "district", "teacher", "coordinator", "volunteer"},
-	"GET /account/password":                           {"admin", "district", "teacher", "coordinator", "volunteer"},
-	"POST /account/password":                          {"admin", "district", "teacher", "coordinator", "volunteer"},
+	"GET /account":                                    {"admin", "district", "teacher", "coordinator", "volunteer", "base"},
+	"GET /account/password":                           {"admin", "district", "teacher", "coordinator", "volunteer", "base"},
+	"POST /account/password":                          {"admin", "district", "teacher", "coordinator", "volunteer", "base"},
 	"GET /admin/":                                     {"admin"},
 	"GET /admin/associations":                         {"admin"},
 	"GET /admin/audit":                                {"admin"},
@@ -164,6 +164,48 @@ var routeRoles = map[string][]string{
 	"GET /admin/quizzes":                                           {"admin"},
 	"POST /admin/quizzes":                                          {"admin"},
 	"GET /district/quizzes":                                        {"district"},
+	// Education bases and bookings (issue 15).
+	"GET /bases":                                   {public},
+	"GET /bases/{id}":                              {public},
+	"GET /api/v1/bases":                            {public},
+	"GET /api/v1/bases/{id}/slots":                 {public},
+	"GET /visits/book/{id}":                        {public},
+	"POST /visits/book/{id}":                       {public},
+	"GET /visits/cancel":                           {public},
+	"POST /visits/cancel":                          {public},
+	"GET /admin/bases/":                            {"admin"},
+	"GET /admin/bases/new":                         {"admin"},
+	"POST /admin/bases/new":                        {"admin"},
+	"GET /admin/bases/{id}/edit":                   {"admin"},
+	"POST /admin/bases/{id}/edit":                  {"admin"},
+	"GET /base/":                                   {"base"},
+	"GET /base/bases/{id}/":                        {"base"},
+	"POST /base/bases/{id}/slots":                  {"base"},
+	"POST /base/bases/{id}/pattern":                {"base"},
+	"POST /base/bases/{id}/close":                  {"base"},
+	"GET /base/bases/{id}/day":                     {"base"},
+	"POST /base/bases/{id}/checkin":                {"base"},
+	"POST /base/bases/{id}/bookings/{bid}/arrival": {"base"},
+	"GET /school/bookings/":                        {"teacher"},
+	"GET /school/bookings/new":                     {"teacher"},
+	"POST /school/bookings/new":                    {"teacher"},
+	"POST /school/bookings/{id}/cancel":            {"teacher"},
+	"GET /school/bookings/{id}/slip":               {"teacher"},
+	"GET /school/bookings/{id}/qr.png":             {"teacher"},
+	"GET /r":                                       {public},
+	"GET /r/{code}":                                {public},
+	"POST /r/{code}":                               {public},
+	"GET /school/receipts/{id}/":                   {"teacher"},
+	"POST /school/receipts/{id}/open":              {"teacher"},
+	"POST /school/receipts/{id}/close":             {"teacher"},
+	"GET /school/receipts/{id}/print":              {"teacher"},
+	"GET /admin/bases/{id}/report":                 {"admin"},
+	"GET /admin/bases/coverage":                    {"admin"},
+	"GET /base/bases/{id}/report":                  {"base"},
+	"GET /school/receipts":                         {"teacher"},
+	"GET /admin/receipts":                          {"admin"},
+	"GET /admin/letter":                            {"admin"},
+	"POST /admin/letter":                           {"admin"},
 	// Demonstration-school creation and the assessment
 	"GET /school/creation/":                                           {"teacher"},
 	"POST /school/creation/apply":                                     {"teacher"},
@@ -209,7 +251,7 @@ var routeRoles = map[string][]string{
 	"POST /school/import/confirm":        {"teacher"},
 }
 
-var allRoles = []string{"", "admin", "district", "teacher", "coordinator", "volunteer", "student"}
+var allRoles = []string{"", "admin", "district", "teacher", "coordinator", "volunteer", "base", "student"}
 
 // fixtures are IDs of things the routes' parameters point at: things the demo teacher,
 // district reviewer and coordinator own, and throwaway rows that POSTs may change.
@@ -262,6 +304,7 @@ func mustFixtures(t *testing.T, e *testEnv) fixtures {
 	creationFixtures(t, e, f, teacher.SchoolID, d.ID)
 	mustVolunteerFixtures(t, e, f)
 	quizFixtures(t, e, f)
+	baseFixtures(t, e, f)
 	return f
 }
 
@@ -298,6 +341,7 @@ func paramEntity(prefix string) string {
 		"students": "student", "demonstrations": "demonstration", "associations": "association",
 		"opportunities": "opportunity", "applications": "application", "requests": "request",
 		"volunteer-requests": "schoolopp",
+		"bases":              "base", "bookings": "booking", "book": "publicslot", "receipts": "class",
 	}[last]
 }
 

@@ -70,6 +70,8 @@ func homeOf(role string) string {
 		return "/association"
 	case string(portal.RoleVolunteer):
 		return "/volunteer"
+	case string(portal.RoleBase):
+		return "/base"
 	case "student":
 		return "/student"
 	}
@@ -212,7 +214,7 @@ func (s *Server) requireRole(roles ...string) func(http.Handler) http.Handler {
 
 // staffRoles are every account role (not students).
 var staffRoles = []string{string(portal.RoleAdmin), string(portal.RoleDistrict), string(portal.RoleTeacher),
-	string(portal.RoleCoordinator), string(portal.RoleVolunteer)}
+	string(portal.RoleCoordinator), string(portal.RoleVolunteer), string(portal.RoleBase)}
 
 // securityHeaders sets the headers every answer carries.
 func (s *Server) securityHeaders(next http.Handler) http.Handler {

@@ -278,8 +278,9 @@ func recount(t *testing.T, e *testEnv, year int) map[string]any {
 		"school_year": float64(year), "schools": float64(len(schools)), "students_enrolled": float64(enrolled),
 		"students_registered": float64(registered), "registration_rate": rate, "demonstration_schools": byLevel,
 		"associations": float64(len(assocs)), "volunteers": float64(active),
-		"volunteer_hours": recountVolunteerHours(t, e, year),
-		"base_visits":     recountBaseVisits(t, e, schools, year),
+		"volunteer_hours":      recountVolunteerHours(t, e, year),
+		"base_visits":          recountBaseVisits(t, e, schools, year),
+		"parent_receipts_rate": recountReceiptsRate(t, e, year),
 	}
 	maps.Copy(m, quizRecount(t, e, year))
 	return m
@@ -354,4 +355,21 @@ func recountBaseVisits(t *testing.T, e *testEnv, schools []portal.School, year i
 		}
 	}
 	return float64(n)
+}
+
+// recountReceiptsRate divides the year's confirmed parents' receipts by all its receipts
+// (one per student of a class whose collection was opened), at active schools.
+func recountReceiptsRate(t *testing.T, e *testEnv, year int) float64 {
+	t.Helper()
+	var confirmed, all int
+	if err := e.Store.SQL().QueryRowContext(context.Background(), `SELECT
+		COALESCE(SUM(CASE WHEN r.confirmed_at IS NOT NULL THEN 1 ELSE 0 END), 0), COUNT(*)
+		FROM receipts r JOIN receipt_collections c ON c.id = r.collection_id JOIN schools s ON s.id = c.school_id
+		WHERE c.school_year = ? AND s.active = 1`, year).Scan(&confirmed, &all); err != nil {
+		t.Fatal(err)
+	}
+	if all == 0 {
+		return 0
+	}
+	return math.Round(float64(confirmed)/float64(all)*1000) / 1000
 }

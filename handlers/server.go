@@ -68,6 +68,8 @@ type Server struct {
 	evidence *evidence
 	work     chan struct{} // admission (admit.go)
 	dash     ttlCache      // dashboards' slow figures (dashcache.go)
+	// codeLimit bounds lookups of booking codes (issue 15) per client address.
+	codeLimit *httprate.RateLimiter
 }
 
 // New builds the server and its router.
@@ -104,6 +106,7 @@ func New(cfg Config) (*Server, error) {
 	s.ipLimit = httprate.NewRateLimiter(cfg.LoginPerIP, time.Minute)
 	s.regLimit = httprate.NewRateLimiter(cfg.RegisterPerIP, 10*time.Minute)
 	s.guard = newLoginGuard(cfg.Store, cfg.Clock, cfg.LoginLockout, cfg.LoginPerAccount)
+	s.codeLimit = httprate.NewRateLimiter(30, time.Minute)
 	s.router = s.routes()
 
 	working := cfg.Working
@@ -159,6 +162,8 @@ func (s *Server) routes() chi.Router {
 	s.volunteerRoutes(r)
 	s.quizRoutes(r)
 	s.creationRoutes(r)
+	s.baseRoutes(r)
+	s.receiptRoutes(r)
 	return r
 }
 

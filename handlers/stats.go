@@ -29,6 +29,9 @@ type Stats struct {
 	Volunteers            int         `json:"volunteers"`
 	VolunteerHours        float64     `json:"volunteer_hours"`
 	BaseVisits            int         `json:"base_visits"`
+	// ParentReceiptsRate: receipts confirmed ÷ students of the classes whose collection
+	// was opened in the school year (issue 15).
+	ParentReceiptsRate float64 `json:"parent_receipts_rate"`
 }
 
 // TenOne is the city's coverage of one of the ten activities: schools with at least one
@@ -88,6 +91,11 @@ func (s *Server) apiStats(w http.ResponseWriter, r *http.Request) error {
 	if st.BaseVisits, err = s.store.BaseVisitStudents(r.Context(), year); err != nil {
 		return err
 	}
+	confirmed, opened, err := s.store.ParentReceipts(r.Context(), year)
+	if err != nil {
+		return err
+	}
+	st.ParentReceiptsRate = rate(confirmed, opened)
 	if st.QuizAttempts, err = s.store.QuizAttemptCount(r.Context(), year); err != nil {
 		return err
 	}

@@ -39,7 +39,8 @@ DELETE FROM aggregate_pause;
 
 // afterMigration runs Go-side steps after a migration, in its transaction.
 var afterMigration = map[int]func(ctx context.Context, tx *Tx) error{
-	6: rebuildAggregates,
+	6:  rebuildAggregates,
+	14: allowBaseRole,
 }
 
 func rebuildAggregates(ctx context.Context, tx *Tx) error {

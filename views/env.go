@@ -87,6 +87,8 @@ func RoleName(ctx context.Context, role string) string {
 		return T(ctx, "RoleCoordinator")
 	case string(portal.RoleVolunteer):
 		return T(ctx, "RoleVolunteer")
+	case string(portal.RoleBase):
+		return T(ctx, "RoleBase")
 	case "student":
 		return T(ctx, "RoleStudent")
 	}

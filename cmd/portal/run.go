@@ -212,8 +212,9 @@ func serveWith(ctx context.Context, c serveConfig, getenv func(string) string, s
 	return srv.Shutdown(sctx)
 }
 
-// sweepSessions removes expired sessions every hour, and failed-login counts of more
-// than a day ago (the lockout window is far shorter).
+// sweepSessions removes expired sessions every hour, failed-login counts of more
+// than a day ago (the lockout window is far shorter), and the names and mobile numbers
+// of individual base visitors 90 days after their visit.
 func sweepSessions(ctx context.Context, st *store.Store, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
@@ -225,6 +226,11 @@ func sweepSessions(ctx context.Context, st *store.Store, log *slog.Logger) {
 		}
 		if _, err := st.DeleteOldGuesses(ctx, time.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
 			log.Error("sweep login counts", "err", err)
+		}
+		if n, err := st.EraseVisitors(ctx); err != nil && ctx.Err() == nil {
+			log.Error("erase base visitors", "err", err)
+		} else if n > 0 {
+			log.Info("erased base visitors", "visitors", n)
 		}
 		select {
 		case <-ctx.Done():

@@ -214,7 +214,14 @@ func Demo(ctx context.Context, s *store.Store, now time.Time) ([]Account, error)
 	if err := creation(ctx, s, now, schools, users); err != nil {
 		return nil, fmt.Errorf("creation: %w", err)
 	}
-	return accounts, nil
+	more, err := demoBases(ctx, s, now, districts, schools)
+	if err != nil {
+		return nil, fmt.Errorf("bases: %w", err)
+	}
+	if err := demoReceipts(ctx, s, now, schools[0]); err != nil {
+		return nil, fmt.Errorf("receipts: %w", err)
+	}
+	return append(accounts, more...), nil
 }
 
 func (g *gen) schools(districts []*portal.District, prevStart time.Time) []*portal.School {
