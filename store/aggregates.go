@@ -40,7 +40,7 @@ DELETE FROM aggregate_pause;
 // afterMigration runs Go-side steps after a migration, in its transaction.
 var afterMigration = map[int]func(ctx context.Context, tx *Tx) error{
 	6:  rebuildAggregates,
-	14: allowBaseRole,
+	16: allowBaseRole,
 }
 
 func rebuildAggregates(ctx context.Context, tx *Tx) error {

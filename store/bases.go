@@ -12,7 +12,7 @@ import (
 // allowBaseRole adds the base role to the users table's CHECK on SQLite, which cannot
 // alter a constraint: the table's stored definition is rewritten in place, as SQLite's
 // documentation describes for loosening a CHECK (lang_altertable.html, "otheralter").
-// PostgreSQL's twin of migration 0014 alters the constraint itself.
+// PostgreSQL's twin of migration 0016 alters the constraint itself.
 func allowBaseRole(ctx context.Context, tx *Tx) error {
 	if tx.engine == postgresEngine {
 		return nil
