@@ -93,7 +93,7 @@ func (s *Store) JoinClass(ctx context.Context, j portal.StudentJoin) (st *portal
 // the teacher) at their join. A student imported from the school's roster joins for the
 // first time: from now on they count as registered (created is true).
 func (s *Store) setFirstPIN(ctx context.Context, classID, id int64, j portal.StudentJoin, imported bool) (*portal.Student, bool, error) {
-	hash, err := portal.HashPassword(j.PIN)
+	hash, err := portal.HashPIN(j.PIN)
 	if err != nil {
 		return nil, false, err
 	}
@@ -141,7 +141,7 @@ func (s *Store) setFirstPIN(ctx context.Context, classID, id int64, j portal.Stu
 
 // joinNew adds a student under a number not yet taken in the class, with their PIN.
 func (s *Store) joinNew(ctx context.Context, classID int64, j portal.StudentJoin) (st *portal.Student, created bool, err error) {
-	hash, err := portal.HashPassword(j.PIN)
+	hash, err := portal.HashPIN(j.PIN)
 	if err != nil {
 		return nil, false, err
 	}
