@@ -210,7 +210,7 @@ func (b *bench) quizSubmit(n int) func(context.Context, time.Duration, time.Dura
 			return nil, err
 		}
 		rate := max(b.insertRPS, 1000)
-		size := min(int(rate*1.6*(warmup+duration).Seconds()), 80000)
+		size := min(int(rate*1.6*(warmup+duration).Seconds()), 40000)
 		t0 := time.Now()
 		clients, err := b.joinTakers(ctx, a, b.spike, size, 100, false)
 		if err != nil {
