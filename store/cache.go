@@ -3,6 +3,7 @@ package store
 import (
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // The city's figures (home page, dashboards, /api/v1/stats) are read far more often than
@@ -17,6 +18,7 @@ import (
 // figures memoizes computed figures by key.
 type figures struct {
 	gen     atomic.Uint64
+	ttl     time.Duration // if set, a figure is computed again after this long whatever the generation
 	mu      sync.Mutex
 	entries map[string]*figure
 }
@@ -25,6 +27,7 @@ type figure struct {
 	mu  sync.Mutex
 	gen uint64
 	ok  bool
+	at  time.Time
 	val any
 }
 
@@ -50,7 +53,7 @@ func memo[T any](f *figures, key string, compute func() (T, error)) (T, error) {
 	// The generation is read before computing: a write that commits meanwhile leaves
 	// the entry stale, and the next reader computes again.
 	g := f.gen.Load()
-	if e.ok && e.gen == g {
+	if e.ok && e.gen == g && (f.ttl == 0 || time.Since(e.at) < f.ttl) {
 		return e.val.(T), nil
 	}
 	v, err := compute()
@@ -58,7 +61,7 @@ func memo[T any](f *figures, key string, compute func() (T, error)) (T, error) {
 		var zero T
 		return zero, err
 	}
-	e.val, e.gen, e.ok = v, g, true
+	e.val, e.gen, e.ok, e.at = v, g, true, time.Now()
 	return v, nil
 }
 

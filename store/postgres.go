@@ -179,23 +179,15 @@ func retryable(err error) bool {
 
 // pgWrite is a write on PostgreSQL: its own transaction (PostgreSQL commits concurrent
 // transactions together itself), and, unless quiet, a notice to the other servers that
-// the city's figures changed, sent in the same transaction so that it goes out exactly
-// when the change is committed.
+// the city's figures changed, sent soon after the commit (notifySoon, peers.go).
 func (s *Store) pgWrite(ctx context.Context, fn func(ctx context.Context, tx *Tx) error, quiet bool) error {
 	if s.shut.Load() {
 		return ErrClosed
 	}
-	err := s.pgTx(ctx, func(ctx context.Context, tx *Tx) error {
-		if err := fn(ctx, tx); err != nil {
-			return err
-		}
-		if quiet {
-			return nil
-		}
-		return s.notifyPeers(ctx, tx, peerChanged)
-	})
+	err := s.pgTx(ctx, fn)
 	if err == nil && !quiet {
 		s.figs.changed()
+		s.notifySoon()
 	}
 	return err
 }

@@ -55,8 +55,9 @@ type Store struct {
 	server    string
 	peersStop context.CancelFunc
 	peersDone chan struct{}
-	closed    atomic.Bool // Close was called
-	shut      atomic.Bool // writes are refused: set once the last touches are written
+	notify    chan struct{} // PostgreSQL: figures changed, the notifier tells the other servers
+	closed    atomic.Bool   // Close was called
+	shut      atomic.Bool   // writes are refused: set once the last touches are written
 }
 
 // Sizes of the hot caches. A student's session is kept packed in about 250 bytes
@@ -118,7 +119,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 func newStore(w, r *DB, path string, opt Options) *Store {
 	s := &Store{write: w, read: r, path: path, now: opt.Now, sessions: newHotCache[string, *cachedSession](sessionCacheSize),
 		classes:  newHotCache[int64, *sessionClass](classCacheSize),
-		attempts: newHotCache[int64, *packedAttempt](attemptCacheSize), assignments: newHotCache[int64, *portal.Assignment](assignmentCacheSize)}
+		attempts: newHotCache[int64, *packedAttempt](attemptCacheSize), assignments: newHotCache[int64, *portal.Assignment](assignmentCacheSize), notify: make(chan struct{}, 1)}
 	if s.now == nil {
 		s.now = time.Now
 	}
