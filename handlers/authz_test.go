@@ -164,6 +164,10 @@ var routeRoles = map[string][]string{
 	"GET /admin/quizzes":                                           {"admin"},
 	"POST /admin/quizzes":                                          {"admin"},
 	"GET /district/quizzes":                                        {"district"},
+	// Issue 18: an assignment's dates and early close
+	"GET /school/assignments/{assignment}":        {"teacher"},
+	"POST /school/assignments/{assignment}":       {"teacher"},
+	"POST /school/assignments/{assignment}/close": {"teacher"},
 	// Demonstration-school creation and the assessment
 	"GET /school/creation/":                                           {"teacher"},
 	"POST /school/creation/apply":                                     {"teacher"},
