@@ -154,6 +154,14 @@ type Membership struct {
 	DecidedAt       time.Time
 }
 
+// Member is a membership in its coordinator's list, with the member's confirmed hours of
+// service in the association's opportunities and how many services those were.
+type Member struct {
+	Membership
+	Hours    float64
+	Services int
+}
+
 // Opportunity statuses.
 const (
 	OppOpen      = "open"
