@@ -22,6 +22,13 @@ func SchoolQuizURL(id int64) string { return "/school/quizzes/" + strconv.Format
 // AssignmentURL returns the address of a class assignment's dates, for its school's teachers.
 func AssignmentURL(id int64) string { return "/school/assignments/" + strconv.FormatInt(id, 10) }
 
+// LessonNext is what a lesson's page offers next: a quiz of the student's class on its
+// subject (students only), and the next lesson of its band.
+type LessonNext struct {
+	Quiz   *portal.Assignment
+	Lesson *portal.Lesson
+}
+
 // hasClass reports whether one of as is the class's own.
 func hasClass(as []portal.Assignment, classID int64) bool {
 	for _, a := range as {
