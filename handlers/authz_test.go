@@ -165,9 +165,9 @@ var routeRoles = map[string][]string{
 	"POST /admin/quizzes":                                          {"admin"},
 	"GET /district/quizzes":                                        {"district"},
 	// Issue 18: an assignment's dates and early close
-	"GET /school/assignments/{assignment}":        {"teacher"},
-	"POST /school/assignments/{assignment}":       {"teacher"},
-	"POST /school/assignments/{assignment}/close": {"teacher"},
+	"GET /school/assignments/{schoolassignment}":        {"teacher"},
+	"POST /school/assignments/{schoolassignment}":       {"teacher"},
+	"POST /school/assignments/{schoolassignment}/close": {"teacher"},
 	// Demonstration-school creation and the assessment
 	"GET /school/creation/":                                           {"teacher"},
 	"POST /school/creation/apply":                                     {"teacher"},

@@ -196,7 +196,7 @@ func (s *Server) schoolQuizAssign(w http.ResponseWriter, r *http.Request) error 
 // schoolAssignment returns the assignment named in the URL when it is one of a class of
 // the teacher's school.
 func (s *Server) schoolAssignment(r *http.Request) (*portal.Assignment, error) {
-	id, err := pathID(r, "assignment")
+	id, err := pathID(r, "schoolassignment")
 	if err != nil {
 		return nil, err
 	}
