@@ -7,8 +7,9 @@ import (
 )
 
 // phonePages are the main pages of each role ("" is a visitor, "student" joins the demo
-// class). A path ending in "*" is the first link on the page before it whose address
-// starts with the rest (a class, a result, an opportunity to manage).
+// class). A path starting with "~" is a regular expression: the page visits a link of
+// the page before it whose address matches (a class, a result, an opportunity to manage),
+// the n-th of them for the n-th path so that repeated patterns visit different rows.
 var phonePages = []struct {
 	role  string
 	paths []string
@@ -16,14 +17,15 @@ var phonePages = []struct {
 	{"", []string{"/", "/schools", "/demonstration-schools", "/lessons", "/lessons/junior-what-drugs-are", "/opportunities",
 		"/join", "/login", "/certificates/verify"}},
 	{"student", []string{"/student", "/lessons/junior-addiction"}},
-	{"teacher", []string{"/school", "/school/activities/", "/school/classes", "/school/classes/*", "/school/quizzes",
-		"/school/quizzes/*", "/school/creation/", "/school/dashboard", "/volunteer-requests", "/school/classes"}},
-	{"teacher", []string{"/school", "/school/classes/*", "/school/classes/*", "/school/classes/*"}},
-	{"district", []string{"/district", "/district/activities", "/district/quizzes", "/district/creation/", "/district/assessment",
-		"/district/dashboard", "/activities/schools/*"}},
+	{"teacher", []string{"/school", "/school/activities/", "/school/classes", `~^/school/classes/\d+/?$`, "/school/quizzes",
+		`~^/school/quizzes/\d+$`, "/school/creation/", "/school/dashboard", "/volunteer-requests"}},
+	{"teacher", []string{"/school/classes", `~^/school/classes/\d+/?$`, `~^/school/classes/\d+/quizzes$`,
+		`~^/school/classes/\d+/quizzes/\d+$`}},
+	{"district", []string{"/district", "/district/activities", `~^/activities/schools/\d+`, "/district/quizzes",
+		"/district/creation/", "/district/assessment", "/district/dashboard"}},
 	{"admin", []string{"/admin", "/admin/schools", "/admin/users", "/admin/demonstrations", "/admin/quizzes", "/admin/dashboard",
 		"/admin/activities", "/admin/audit", "/city/volunteers/", "/admin/associations", "/admin/districts"}},
-	{"coordinator", []string{"/association/", "/association/opportunities/*", "/association/reports", "/opportunities"}},
+	{"coordinator", []string{"/association/", `~^/association/opportunities/\d+/$`, "/association/reports", "/opportunities"}},
 	{"volunteer", []string{"/volunteer", "/opportunities", "/volunteer/hours", "/volunteer/certificate", "/volunteer/checkin",
 		"/volunteer/associations", "/volunteer/profile"}},
 }
@@ -53,14 +55,13 @@ func TestBrowserPhonesNoSidewaysScroll(t *testing.T) {
 				}
 				prev := ""
 				for n, p := range set.paths {
-					if strings.HasSuffix(p, "*") {
-						prefix := strings.TrimSuffix(p, "*")
-						// The n-th such link, so that repeated patterns visit different rows.
-						href := b.eval(fmt.Sprintf(`(() => { const as = [...document.querySelectorAll('main a[href^="%s"]')]
-							.map(a => a.getAttribute('href')).filter(h => h !== %q && h.length > %d); return as[%d %% Math.max(as.length, 1)] || '' })()`,
-							prefix, strings.TrimSuffix(prefix, "/"), len(prefix), n))
+					if strings.HasPrefix(p, "~") {
+						pattern := strings.TrimPrefix(p, "~")
+						href := b.eval(fmt.Sprintf(`(() => { const re = new RegExp(%q); const as = [...document.querySelectorAll('main a[href]')]
+							.map(a => a.getAttribute('href')).filter(h => re.test(h)); return as[%d %% Math.max(as.length, 1)] || '' })()`,
+							pattern, n))
 						if href == "" {
-							t.Errorf("after %s: no link to %s…", prev, prefix)
+							t.Errorf("after %s: no link matching %s", prev, pattern)
 							continue
 						}
 						p = href
