@@ -84,3 +84,35 @@ func TestBrowserPhonesNoSidewaysScroll(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserEnglishDesktopTables: in English at 1366 px the district's and the city's
+// pages neither scroll sideways nor cut a table's columns off (no table wider than its
+// box).
+func TestBrowserEnglishDesktopTables(t *testing.T) {
+	findChromium(t)
+	base, _, _ := startPortal(t, demoConfig(t), noEnv)
+	for _, set := range []struct {
+		role  string
+		paths []string
+	}{
+		{"district", []string{"/district", "/district/activities", "/district/quizzes", "/district/assessment", "/district/dashboard"}},
+		{"admin", []string{"/admin/schools", "/admin/activities", "/city/volunteers/"}},
+	} {
+		t.Run(set.role, func(t *testing.T) {
+			b := browserOn(t, base, 1366, 900, false)
+			b.visit("/lang/en")
+			b.login(set.role)
+			for _, p := range set.paths {
+				b.visit(p)
+				if w := b.eval(`String(document.scrollingElement.scrollWidth - window.innerWidth)`); w != "0" && !strings.HasPrefix(w, "-") {
+					t.Errorf("%s in English at 1366 px scrolls sideways by %s px", p, w)
+				}
+				if cut := b.eval(`[...document.querySelectorAll('.table-wrap')].filter(w => w.scrollWidth > w.clientWidth + 1)
+					.map(w => (w.querySelector('table') || w).id + ' ' + (w.scrollWidth - w.clientWidth) + 'px').join(', ')`); cut != "" {
+					t.Errorf("%s in English at 1366 px: tables cut off: %s", p, cut)
+				}
+				b.shot("1366-en-" + strings.NewReplacer("/", "_").Replace(strings.Trim(p, "/")))
+			}
+		})
+	}
+}
