@@ -104,6 +104,9 @@ func TestCoordinatorFindsMembers(t *testing.T) {
 	if n, _ := doc.Find("#member-count").Attr("data-count"); n != "1" {
 		t.Errorf("search v017: count %s, want 1", n)
 	}
+	if n := c.get("/association/?q=V017").Doc(t).Find("ul.members li.member").Length(); n != 1 {
+		t.Errorf("search V017 (capitals): %d members, want 1", n)
+	}
 	// A term that LIKE would read as a wildcard matches nothing.
 	if n := c.get("/association/?q=%25").Doc(t).Find("ul.members li.member").Length(); n != 0 {
 		t.Errorf("search %%: %d members", n)

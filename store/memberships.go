@@ -75,8 +75,10 @@ func (s *Store) ListMembers(ctx context.Context, associationID int64, f MemberFi
 	conds := []string{"m.association_id = ?", "m.status = ?"}
 	args := []any{associationID, status}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		conds = append(conds, `(LOWER(u.display_name) LIKE LOWER(?) ESCAPE '\' OR LOWER(u.username) LIKE LOWER(?) ESCAPE '\')`)
-		args = append(args, likePattern(q), likePattern(q))
+		// Lower-cased here, not by LOWER(?): a parameter's type stays plain text on both engines.
+		pat := strings.ToLower(likePattern(q))
+		conds = append(conds, `(LOWER(u.display_name) LIKE ? ESCAPE '\' OR LOWER(u.username) LIKE ? ESCAPE '\')`)
+		args = append(args, pat, pat)
 	}
 	if f.Skill != "" {
 		conds = append(conds, `(',' || COALESCE(p.skills, '') || ',') LIKE ? ESCAPE '\'`)
