@@ -154,6 +154,36 @@ type Membership struct {
 	DecidedAt       time.Time
 }
 
+// Member is a membership in its coordinator's list, with the member's confirmed hours of
+// service in the association's opportunities and how many services those were.
+type Member struct {
+	Membership
+	Hours    float64
+	Services int
+}
+
+// Check-in may be opened from CheckinOpensBefore the start; volunteers may still check
+// out until CheckinStaysOpen after the end.
+const (
+	CheckinOpensBefore = 2 * time.Hour
+	CheckinStaysOpen   = 2 * time.Hour
+)
+
+// CheckinRefusal returns the message ID of why check-in cannot be opened at now, or ""
+// when it can: the coordinator's page shows it in place of the button, and the store
+// refuses with it.
+func (o *Opportunity) CheckinRefusal(now time.Time) string {
+	switch {
+	case o.Status != OppOpen:
+		return "VolErrCancelled"
+	case now.Before(o.StartsAt.Add(-CheckinOpensBefore)):
+		return "VolErrCheckinTooEarly"
+	case now.After(o.EndsAt.Add(CheckinStaysOpen)):
+		return "VolErrCheckinOver"
+	}
+	return ""
+}
+
 // Opportunity statuses.
 const (
 	OppOpen      = "open"

@@ -40,7 +40,13 @@ func (s *Server) associationHome(w http.ResponseWriter, r *http.Request) error {
 		return s.sendExport(w, r, format, s.membersExport(r, as))
 	}
 	page := pageParam(r)
-	members, total, err := s.store.ListMembers(ctx, as.ID, membersPageSize, (page-1)*membersPageSize)
+	q := r.URL.Query()
+	filter := &views.Form{Values: map[string]string{"q": q.Get("q"), "skill": q.Get("skill"), "status": q.Get("status")}}
+	mf := store.MemberFilter{Query: q.Get("q"), Status: q.Get("status"), Limit: membersPageSize, Offset: (page - 1) * membersPageSize}
+	if k := portal.Skill(q.Get("skill")); portal.ValidSkills([]portal.Skill{k}) {
+		mf.Skill = k
+	}
+	members, total, err := s.store.ListMembers(ctx, as.ID, mf)
 	if err != nil {
 		return err
 	}
@@ -57,7 +63,7 @@ func (s *Server) associationHome(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.page(w, r, views.AssociationHome(as, views.AssociationDesk{Members: members, Applications: apps, Requests: reqs,
+	return s.page(w, r, views.AssociationHome(as, views.AssociationDesk{Members: members, Filter: filter, Applications: apps, Requests: reqs,
 		Opportunities: opps}, pager(r, page, total, membersPageSize)))
 }
 

@@ -206,6 +206,10 @@ var routeRoles = map[string][]string{
 	"GET /admin/receipts":                          {"admin"},
 	"GET /admin/letter":                            {"admin"},
 	"POST /admin/letter":                           {"admin"},
+	// Issue 18: an assignment's dates and early close
+	"GET /school/assignments/{schoolassignment}":        {"teacher"},
+	"POST /school/assignments/{schoolassignment}":       {"teacher"},
+	"POST /school/assignments/{schoolassignment}/close": {"teacher"},
 	// Demonstration-school creation and the assessment
 	"GET /school/creation/":                                           {"teacher"},
 	"POST /school/creation/apply":                                     {"teacher"},

@@ -66,7 +66,19 @@ func (s *Server) opportunities(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.page(w, r, views.Opportunities(list, ds, form, pager(r, page, total, opportunitiesPageSize)))
+	// A volunteer sees which they are signed up for or waiting for.
+	var mine map[int64]string
+	if u := who(r).User; u != nil && u.Role == portal.RoleVolunteer {
+		xs, err := s.store.UserSignups(ctx, u.ID, s.now())
+		if err != nil {
+			return err
+		}
+		mine = make(map[int64]string, len(xs))
+		for _, x := range xs {
+			mine[x.OpportunityID] = x.Status
+		}
+	}
+	return s.page(w, r, views.Opportunities(list, ds, form, mine, pager(r, page, total, opportunitiesPageSize)))
 }
 
 func (s *Server) opportunityByID(r *http.Request) (*portal.Opportunity, error) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -32,6 +33,9 @@ func (s *Server) quizRoutes(r chi.Router) {
 	teacher.Post("/school/quizzes/new", s.h(s.schoolQuizCreate))
 	teacher.Get("/school/quizzes/{quiz}", s.h(s.schoolQuizPage))
 	teacher.Post("/school/quizzes/{quiz}/assign", s.h(s.schoolQuizAssign))
+	teacher.Get("/school/assignments/{schoolassignment}", s.h(s.assignmentEdit))
+	teacher.Post("/school/assignments/{schoolassignment}", s.h(s.assignmentUpdate))
+	teacher.Post("/school/assignments/{schoolassignment}/close", s.h(s.assignmentClose))
 	teacher.Get("/school/classes/{id}/quizzes", s.h(s.classQuizzes))
 	teacher.Get("/school/classes/{id}/quizzes/{assignment}", s.h(s.classResults))
 	teacher.Get("/school/classes/{id}/quizzes/{assignment}/students/{sid}", s.h(s.classSheet))
@@ -264,6 +268,65 @@ func (s *Server) lessonPage(w http.ResponseWriter, r *http.Request) error {
 	if l == nil {
 		return errNotFound
 	}
-	w.Header().Set("Cache-Control", "public, max-age=300")
-	return s.page(w, r, views.LessonPage(l))
+	next := views.LessonNext{}
+	lessons := s.cfg.Content.LessonsFor(l.Band)
+	for i, x := range lessons {
+		if x == l && i+1 < len(lessons) {
+			next.Lesson = lessons[i+1]
+		}
+	}
+	if st := who(r).Student; st != nil {
+		// A student's own next step: a quiz of their class on the lesson's subject.
+		w.Header().Set("Cache-Control", "private, no-store")
+		a, err := s.lessonQuiz(r, st, l)
+		if err != nil {
+			return err
+		}
+		next.Quiz = a
+	} else {
+		w.Header().Set("Cache-Control", "public, max-age=300")
+	}
+	return s.page(w, r, views.LessonPage(l, next))
+}
+
+// lessonQuiz returns the open assignment of the student's class that fits a lesson, and
+// that they have not handed in yet (practice once done is no longer the next step): of
+// the lesson's band, on one of its tags (or on the whole band); nil if none.
+func (s *Server) lessonQuiz(r *http.Request, st *portal.Student, l *portal.Lesson) (*portal.Assignment, error) {
+	if portal.Band(st.Grade) != l.Band {
+		return nil, nil
+	}
+	as, err := s.store.ClassAssignments(r.Context(), st.ClassID)
+	if err != nil {
+		return nil, err
+	}
+	var atts []portal.Attempt
+	now := s.now()
+	var best *portal.Assignment
+	for i := range as {
+		a := &as[i]
+		if !a.Open(now) || a.Quiz.Band != l.Band {
+			continue
+		}
+		onTag := false
+		for _, t := range a.Quiz.Tags {
+			onTag = onTag || slices.Contains(l.Tags, t)
+		}
+		if !onTag && len(a.Quiz.Tags) > 0 {
+			continue
+		}
+		if atts == nil {
+			if atts, err = s.store.StudentAttempts(r.Context(), st.ID); err != nil {
+				return nil, err
+			}
+		}
+		if slices.ContainsFunc(atts, func(t portal.Attempt) bool { return t.AssignmentID == a.ID && t.Submitted() }) {
+			continue
+		}
+		// One on the lesson's own subject before one on the whole band.
+		if best == nil || onTag && len(best.Quiz.Tags) == 0 {
+			best = a
+		}
+	}
+	return best, nil
 }

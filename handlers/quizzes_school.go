@@ -137,7 +137,8 @@ func (s *Server) quizPageView(r *http.Request, q *portal.Quiz) (func(*views.Form
 			mine = append(mine, a)
 		}
 	}
-	return func(f *views.Form) templ.Component { return views.SchoolQuizPage(q, fit, mine, s.available(q), f) }, nil
+	now := s.now()
+	return func(f *views.Form) templ.Component { return views.SchoolQuizPage(q, fit, mine, s.available(q), now, f) }, nil
 }
 
 // schoolQuizPage shows a quiz, the classes it is assigned to and the form to assign it.
@@ -190,6 +191,62 @@ func (s *Server) schoolQuizAssign(w http.ResponseWriter, r *http.Request) error 
 		return s.formError(w, r, err, f, view)
 	}
 	return s.redirect(w, r, views.SchoolQuizURL(q.ID), "QuizAssigned")
+}
+
+// schoolAssignment returns the assignment named in the URL when it is one of a class of
+// the teacher's school.
+func (s *Server) schoolAssignment(r *http.Request) (*portal.Assignment, error) {
+	id, err := pathID(r, "schoolassignment")
+	if err != nil {
+		return nil, err
+	}
+	return s.store.SchoolAssignment(r.Context(), who(r).User.SchoolID, id)
+}
+
+func (s *Server) assignmentView(a *portal.Assignment) func(*views.Form) templ.Component {
+	now := s.now()
+	return func(f *views.Form) templ.Component { return views.AssignmentEdit(a, now, f) }
+}
+
+// assignmentEdit shows an assignment's dates to change, and the button to close it now.
+func (s *Server) assignmentEdit(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.schoolAssignment(r)
+	if err != nil {
+		return err
+	}
+	f := &views.Form{Values: map[string]string{"opens_at": a.OpensAt.In(portal.CST).Format(views.DateTimeLocal),
+		"closes_at": a.ClosesAt.In(portal.CST).Format(views.DateTimeLocal)}}
+	return s.page(w, r, s.assignmentView(a)(f))
+}
+
+// assignmentUpdate changes an assignment's dates.
+func (s *Server) assignmentUpdate(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.schoolAssignment(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return errBadRequest
+	}
+	f := &views.Form{Values: map[string]string{"opens_at": r.PostFormValue("opens_at"), "closes_at": r.PostFormValue("closes_at")}}
+	err = s.store.UpdateAssignment(r.Context(), who(r).actor(), who(r).User.SchoolID, a.ID, formTime(r, "opens_at"),
+		formTime(r, "closes_at"))
+	if err != nil {
+		return s.formError(w, r, err, f, s.assignmentView(a))
+	}
+	return s.redirect(w, r, views.SchoolQuizURL(a.QuizID), "QuizAssignmentSaved")
+}
+
+// assignmentClose closes an assignment now.
+func (s *Server) assignmentClose(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.schoolAssignment(r)
+	if err != nil {
+		return err
+	}
+	if err := s.store.CloseAssignment(r.Context(), who(r).actor(), who(r).User.SchoolID, a.ID); err != nil {
+		return err
+	}
+	return s.redirect(w, r, views.SchoolQuizURL(a.QuizID), "QuizAssignmentClosed")
 }
 
 // classQuizzes lists what a class of the teacher's school was assigned, with its

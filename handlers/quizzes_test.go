@@ -57,6 +57,30 @@ func quizFixtures(t *testing.T, e *testEnv, f fixtures) {
 	}
 	a := cityTest(t, e, "junior")
 	f["assignment"] = itoa(int(a.ID))
+	// A junior quiz of the teacher's school assigned to the throwaway class (grade 8),
+	// whose dates a teacher may change or which they may close.
+	for _, q := range quizzes {
+		if q.SchoolID != 0 && q.Band == "junior" {
+			now := e.clock.now()
+			if err := e.Store.Assign(ctx, portal.SystemActor, q.SchoolID, q.ID, []int64{mustInt64(t, f["class"])}, now.Add(-time.Hour),
+				now.Add(24*time.Hour), ""); err != nil {
+				t.Fatal(err)
+			}
+			as, err := e.Store.ClassAssignments(ctx, mustInt64(t, f["class"]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, x := range as {
+				if x.QuizID == q.ID {
+					f["schoolassignment"] = itoa(int(x.ID))
+				}
+			}
+			break
+		}
+	}
+	if f["schoolassignment"] == "" {
+		t.Fatal("no junior quiz of the demo school to assign")
+	}
 	st, _, err := e.Store.JoinClass(ctx, portal.StudentJoin{Code: seed.DemoJoinCode, Name: "测试学生", Number: "99", PIN: testPIN})
 	if err != nil {
 		t.Fatal(err)

@@ -55,20 +55,68 @@ func (s *Store) Applications(ctx context.Context, associationID int64) ([]portal
 	return s.listMemberships(ctx, `m.association_id = ? AND m.status = 'applied' ORDER BY m.applied_at, m.id`, associationID)
 }
 
-// ListMembers returns the approved members of an association, newest first, and how many
-// there are. Limit 0 means all.
-func (s *Store) ListMembers(ctx context.Context, associationID int64, limit, offset int) ([]portal.Membership, int, error) {
+// MemberFilter selects among an association's members for its coordinator's list.
+// Query matches the name or username, Skill one of the profile's skills; Status is
+// approved (the default) or left.
+type MemberFilter struct {
+	Query         string
+	Skill         portal.Skill
+	Status        string
+	Limit, Offset int
+}
+
+// ListMembers returns the members of an association matching f, newest first, with
+// their hours, and how many match. Limit 0 means all.
+func (s *Store) ListMembers(ctx context.Context, associationID int64, f MemberFilter) ([]portal.Member, int, error) {
+	status := portal.MemberApproved
+	if f.Status == portal.MemberLeft {
+		status = portal.MemberLeft
+	}
+	conds := []string{"m.association_id = ?", "m.status = ?"}
+	args := []any{associationID, status}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		// Lower-cased here, not by LOWER(?): a parameter's type stays plain text on both engines.
+		pat := strings.ToLower(likePattern(q))
+		conds = append(conds, `(LOWER(u.display_name) LIKE ? ESCAPE '\' OR LOWER(u.username) LIKE ? ESCAPE '\')`)
+		args = append(args, pat, pat)
+	}
+	if f.Skill != "" {
+		conds = append(conds, `(',' || COALESCE(p.skills, '') || ',') LIKE ? ESCAPE '\'`)
+		args = append(args, likePattern(","+string(f.Skill)+","))
+	}
+	where := strings.Join(conds, " AND ")
 	var total int
-	if err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM memberships WHERE association_id = ? AND status = 'approved'`,
-		associationID).Scan(&total); err != nil {
+	if err := s.read.QueryRowContext(ctx, `SELECT COUNT(*)`+membershipFrom+` WHERE `+where, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
+	limit := f.Limit
 	if limit <= 0 {
 		limit = noLimit
 	}
-	list, err := s.listMemberships(ctx, `m.association_id = ? AND m.status = 'approved'
-		ORDER BY m.decided_at DESC, m.id DESC LIMIT ? OFFSET ?`, associationID, limit, max(offset, 0))
-	return list, total, err
+	rows, err := s.read.QueryContext(ctx, `SELECT `+membershipColumns+`,
+		COALESCE((SELECT SUM(x.hours) FROM signups x JOIN opportunities o ON o.id = x.opportunity_id
+			WHERE x.user_id = m.user_id AND o.association_id = m.association_id AND x.hours > 0), 0),
+		(SELECT COUNT(*) FROM signups x JOIN opportunities o ON o.id = x.opportunity_id
+			WHERE x.user_id = m.user_id AND o.association_id = m.association_id AND x.hours > 0)`+membershipFrom+`
+		WHERE `+where+` ORDER BY m.decided_at DESC, m.id DESC LIMIT ? OFFSET ?`, append(args, limit, max(f.Offset, 0))...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []portal.Member
+	for rows.Next() {
+		var m portal.Member
+		var skills string
+		var decided sql.NullTime
+		if err := rows.Scan(&m.ID, &m.UserID, &m.AssociationID, &m.AssociationName, &m.VolunteerName, &m.Username, &m.Phone,
+			&skills, &m.Status, &m.Reason, &m.AppliedAt, &decided, &m.Hours, &m.Services); err != nil {
+			return nil, 0, err
+		}
+		m.Skills = portal.SplitSkills(skills)
+		m.DecidedAt = decided.Time
+		out = append(out, m)
+	}
+	return out, total, rows.Err()
 }
 
 // Apply asks to join an association. Applying again after a decline or after leaving is

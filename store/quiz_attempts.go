@@ -97,10 +97,11 @@ func (s *Store) StartAttempt(ctx context.Context, st *portal.Student, assignment
 }
 
 // cachedAssignment returns an assignment with its quiz, for starting an attempt and for
-// what an attempt shows of its quiz. Assignments are never changed once made (their quiz
-// neither), only the class's name shown with them, so they are kept in memory until a
-// class or school changes; a city-wide test's three thousand starts and hand-ins read it
-// once.
+// what an attempt shows of its quiz. Assignments change rarely (a teacher's new dates or
+// early close, changeAssignment; their quiz never), as does the class's name shown with
+// them, so they are kept in memory until one of those writes (inIdentityTx, which on
+// PostgreSQL tells the other servers too); a city-wide test's three thousand starts and
+// hand-ins read it once.
 func (s *Store) cachedAssignment(ctx context.Context, id int64) (*portal.Assignment, error) {
 	if a, ok := s.assignments.get(id); ok {
 		return a, nil

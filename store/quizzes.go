@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -111,8 +113,9 @@ func (s *Store) GetAssignment(ctx context.Context, id int64) (*portal.Assignment
 
 // Assign opens a school's quiz (or a city-wide one) to classes of the school in the
 // current school year whose grade is of the quiz's band, with the review option (""
-// takes the quiz kind's default). A class that already has the quiz keeps its
-// assignment.
+// takes the quiz kind's default). A class that already has the quiz is refused
+// (QuizErrAlreadyAssigned, naming it): its assignment's dates are changed with
+// UpdateAssignment instead, and nothing is written.
 func (s *Store) Assign(ctx context.Context, a portal.Actor, schoolID, quizID int64, classIDs []int64, opens, closes time.Time,
 	review portal.Review) error {
 	as := &portal.Assignment{OpensAt: opens, ClosesAt: closes}
@@ -147,13 +150,87 @@ func (s *Store) Assign(ctx context.Context, a portal.Actor, schoolID, quizID int
 			if portal.Band(grade) != q.Band {
 				return portal.FieldErrors{"classes": portal.Msg("QuizErrBand")}
 			}
+		}
+		var have []string
+		for _, cid := range classIDs {
+			var name string
+			err := tx.QueryRowContext(ctx, `SELECT c.name FROM quiz_assignments as1 JOIN classes c ON c.id = as1.class_id
+				WHERE as1.quiz_id = ? AND as1.class_id = ?`, q.ID, cid).Scan(&name)
+			if err == nil {
+				have = append(have, name)
+			} else if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		}
+		if len(have) > 0 {
+			return portal.FieldErrors{"classes": portal.Msg("QuizErrAlreadyAssigned", "Classes", strings.Join(have, "、"))}
+		}
+		for _, cid := range classIDs {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO quiz_assignments (quiz_id, class_id, band, school_year, opens_at,
-				closes_at, review, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (quiz_id, class_id) DO NOTHING`,
+				closes_at, review, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 				q.ID, cid, q.Band, year, opens.UTC(), closes.UTC(), string(review), now); err != nil {
 				return err
 			}
 		}
 		return s.audit(ctx, tx, a, "quiz.assign", "quiz", q.ID, fmt.Sprintf("%d classes", len(classIDs)))
+	})
+}
+
+// SchoolAssignment returns an assignment of one of the school's classes (a city-wide
+// test is no school's to change); any other is ENOTFOUND.
+func (s *Store) SchoolAssignment(ctx context.Context, schoolID, id int64) (*portal.Assignment, error) {
+	a, err := scanAssignment(s.read.QueryRowContext(ctx, `SELECT `+assignmentColumns+assignmentFrom+`
+		WHERE as1.id = ? AND c.school_id = ?`, id, schoolID))
+	return a, notFound(err)
+}
+
+// UpdateAssignment changes the dates of an assignment of one of the school's classes.
+// Attempts being taken keep their deadline unless the new close comes sooner, which
+// then ends them. Students' pages and starts follow at once: the assignment is read
+// again from the database here and, on PostgreSQL, on every other server
+// (inIdentityTx empties the hot caches, assignments among them, and tells the others).
+func (s *Store) UpdateAssignment(ctx context.Context, a portal.Actor, schoolID, id int64, opens, closes time.Time) error {
+	as := &portal.Assignment{OpensAt: opens, ClosesAt: closes}
+	if f := as.ValidateTimes(); len(f) > 0 {
+		return f
+	}
+	return s.changeAssignment(ctx, a, schoolID, id, "quiz.assignment.update", func(*portal.Assignment) (time.Time, time.Time) {
+		return opens, closes
+	})
+}
+
+// CloseAssignment closes an assignment of one of the school's classes now: no one can
+// start it any more and the attempts being taken end, with what was saved (they are
+// marked when next read, as at any deadline). One not yet open closes unopened.
+func (s *Store) CloseAssignment(ctx context.Context, a portal.Actor, schoolID, id int64) error {
+	now := s.now()
+	return s.changeAssignment(ctx, a, schoolID, id, "quiz.assignment.close", func(old *portal.Assignment) (time.Time, time.Time) {
+		if old.OpensAt.After(now) {
+			return now, now
+		}
+		return old.OpensAt, now
+	})
+}
+
+func (s *Store) changeAssignment(ctx context.Context, a portal.Actor, schoolID, id int64, action string,
+	dates func(*portal.Assignment) (time.Time, time.Time)) error {
+	return s.inIdentityTx(ctx, func(ctx context.Context, tx *Tx) error {
+		old, err := scanAssignment(tx.QueryRowContext(ctx, `SELECT `+assignmentColumns+assignmentFrom+`
+			WHERE as1.id = ? AND c.school_id = ?`, id, schoolID))
+		if err != nil {
+			return notFound(err)
+		}
+		opens, closes := dates(old)
+		if _, err := tx.ExecContext(ctx, `UPDATE quiz_assignments SET opens_at = ?, closes_at = ? WHERE id = ?`,
+			opens.UTC(), closes.UTC(), id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE quiz_attempts SET deadline = ? WHERE assignment_id = ? AND submitted_at IS NULL
+			AND deadline > ?`, closes.UTC(), id, closes.UTC()); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, a, action, "quiz", old.QuizID, fmt.Sprintf("%s %s – %s", old.ClassName,
+			opens.In(portal.CST).Format("2006-01-02 15:04"), closes.In(portal.CST).Format("2006-01-02 15:04")))
 	})
 }
 

@@ -34,11 +34,12 @@ func ownOpportunity(ctx context.Context, tx *Tx, scope, oppID int64) (*portal.Op
 // CheckinCodeLength is the length of the code shown on the screen at an event.
 const CheckinCodeLength = 6
 
-// checkinOpensBefore is how long before the start check-in may be opened.
-const checkinOpensBefore = 2 * time.Hour
-
-// checkinStaysOpen is how long after the end volunteers may still check out.
-const checkinStaysOpen = 2 * time.Hour
+// How long before the start check-in may be opened, and after the end volunteers may
+// still check out (portal.Opportunity.CheckinRefusal).
+const (
+	checkinOpensBefore = portal.CheckinOpensBefore
+	checkinStaysOpen   = portal.CheckinStaysOpen
+)
 
 // OpenCheckin gives an opportunity a new check-in code, valid until two hours after it
 // ends. It may be opened from two hours before the start.
@@ -49,14 +50,8 @@ func (s *Store) OpenCheckin(ctx context.Context, a portal.Actor, scope, oppID in
 		if err != nil {
 			return err
 		}
-		now := s.now()
-		switch {
-		case o.Status != portal.OppOpen:
-			return portal.Errorf(portal.ECONFLICT, "VolErrCancelled")
-		case now.Before(o.StartsAt.Add(-checkinOpensBefore)):
-			return portal.Errorf(portal.ECONFLICT, "VolErrCheckinTooEarly")
-		case now.After(o.EndsAt.Add(checkinStaysOpen)):
-			return portal.Errorf(portal.ECONFLICT, "VolErrCheckinOver")
+		if why := o.CheckinRefusal(s.now()); why != "" {
+			return portal.Errorf(portal.ECONFLICT, why)
 		}
 		for range 10 {
 			code = checkinCode()

@@ -19,6 +19,26 @@ func AttemptURL(id int64) string { return "/attempts/" + strconv.FormatInt(id, 1
 // SchoolQuizURL returns the address of a quiz for teachers.
 func SchoolQuizURL(id int64) string { return "/school/quizzes/" + strconv.FormatInt(id, 10) }
 
+// AssignmentURL returns the address of a class assignment's dates, for its school's teachers.
+func AssignmentURL(id int64) string { return "/school/assignments/" + strconv.FormatInt(id, 10) }
+
+// LessonNext is what a lesson's page offers next: a quiz of the student's class on its
+// subject (students only), and the next lesson of its band.
+type LessonNext struct {
+	Quiz   *portal.Assignment
+	Lesson *portal.Lesson
+}
+
+// hasClass reports whether one of as is the class's own.
+func hasClass(as []portal.Assignment, classID int64) bool {
+	for _, a := range as {
+		if a.ClassID == classID {
+			return true
+		}
+	}
+	return false
+}
+
 // ClassSheetURL returns the address of a student's answer sheet at an assignment in a class.
 func ClassSheetURL(classID, assignmentID, studentID int64) string {
 	return ClassResultsURL(classID, assignmentID) + "/students/" + strconv.FormatInt(studentID, 10)

@@ -44,6 +44,11 @@ func SkillNames(ctx context.Context, ss []portal.Skill) string {
 	return strings.Join(names, T(ctx, "VolListSep"))
 }
 
+// MemberStatusOptions lists the member list's statuses: current members first.
+func MemberStatusOptions(ctx context.Context) []Option {
+	return []Option{{"", T(ctx, "AssocMembersCurrent")}, {portal.MemberLeft, T(ctx, "AssocMembersLeft")}}
+}
+
 // SkillOptions lists the skills for a Select; first is the label of the empty choice.
 func SkillOptions(ctx context.Context, first string) []Option {
 	out := []Option{{"", first}}
@@ -164,7 +169,9 @@ type OppViewer struct {
 
 // AssociationDesk is what a coordinator's home shows.
 type AssociationDesk struct {
-	Members       []portal.Membership
+	Members []portal.Member
+	// Filter is the member list's search: q, skill and status.
+	Filter        *Form
 	Applications  []portal.Membership
 	Requests      []portal.VolunteerRequest
 	Opportunities []portal.Opportunity

@@ -15,4 +15,26 @@
   document.addEventListener("change", function (e) {
     if (e.target.matches("select[data-autosubmit]")) { e.target.form.requestSubmit(); }
   });
+  // A table wider than its box says so above it (the text is the page's, data-table-hint
+  // on <body>), and the hint goes once the table has been scrolled to its end.
+  var hint = document.body.getAttribute("data-table-hint");
+  function mark(w) {
+    var more = w.scrollWidth > w.clientWidth + 1 && w.scrollLeft + w.clientWidth < w.scrollWidth - 1;
+    var p = w.previousElementSibling;
+    var has = p && p.classList.contains("table-hint");
+    if (more && !has && hint) {
+      p = document.createElement("p");
+      p.className = "table-hint";
+      p.textContent = hint;
+      w.parentNode.insertBefore(p, w);
+    } else if (!more && has) {
+      p.remove();
+    }
+  }
+  function markAll() { document.querySelectorAll(".table-wrap").forEach(mark); }
+  markAll();
+  window.addEventListener("resize", markAll);
+  document.addEventListener("scroll", function (e) {
+    if (e.target.classList && e.target.classList.contains("table-wrap")) { mark(e.target); }
+  }, true);
 })();

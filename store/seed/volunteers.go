@@ -62,7 +62,10 @@ func (g *gen) volunteerService(ctx context.Context, s *store.Store, districts []
 				skills = append(skills, k)
 			}
 		}
-		d.Profiles = append(d.Profiles, portal.Volunteer{UserID: u.ID, DistrictID: district, Skills: skills,
+		// A mobile number of the demo's own (fictional) range, from the account's ID: the
+		// coordinator's member list shows it, and no random draw is added to the seed.
+		d.Profiles = append(d.Profiles, portal.Volunteer{UserID: u.ID, Phone: fmt.Sprintf("1990000%04d", u.ID%10000),
+			DistrictID: district, Skills: skills,
 			Availability: g.pick([]string{"周末全天", "周六上午", "工作日晚上", "寒暑假", "周日下午"}), ConsentAt: u.CreatedAt})
 	}
 	// Three volunteers of other districts ask to join the first association too.
