@@ -2,13 +2,11 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/jinducity/portal/store/uploads"
 	"io/fs"
-	"regexp"
 )
 
 // Files keeps uploaded files in the database (table files): the storage of portal
@@ -21,19 +19,14 @@ type Files struct {
 // Files returns the store's file storage.
 func (s *Store) Files() *Files { return &Files{s: s} }
 
-// fileName is the form of the names Save gives (32 hex digits and the extension).
-var fileName = regexp.MustCompile(`^[0-9a-f]{32}\.(jpg|pdf)$`)
-
 // Save stores data under a new random name with the extension (".jpg" or ".pdf").
 func (f *Files) Save(data []byte, ext string) (string, error) {
-	b := make([]byte, 16)
-	rand.Read(b)
-	name := hex.EncodeToString(b) + ext
-	if !fileName.MatchString(name) {
-		return "", fmt.Errorf("files: bad extension %q", ext)
+	name, err := uploads.NewName(ext)
+	if err != nil {
+		return "", err
 	}
 	ctx := context.Background()
-	err := f.s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
+	err = f.s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO files (name, data, created_at) VALUES (?, ?, ?)`, name, data, f.s.now().UTC())
 		return err
 	})
@@ -47,7 +40,7 @@ func (f *Files) Save(data []byte, ext string) (string, error) {
 func (f *Files) Remove(names ...string) error {
 	var valid []string
 	for _, n := range names {
-		if fileName.MatchString(n) {
+		if uploads.ValidName(n) {
 			valid = append(valid, n)
 		}
 	}
@@ -66,7 +59,7 @@ func (f *Files) Remove(names ...string) error {
 
 // Read returns a stored file's bytes; a name not stored is fs.ErrNotExist.
 func (f *Files) Read(name string) ([]byte, error) {
-	if !fileName.MatchString(name) {
+	if !uploads.ValidName(name) {
 		return nil, fs.ErrNotExist
 	}
 	var data []byte
@@ -98,7 +91,7 @@ func (f *Files) Names() ([]string, error) {
 // Put stores data under a name Save gave (by the folder storage, for a move into the
 // database); a name already stored is left as it is.
 func (f *Files) Put(name string, data []byte) error {
-	if !fileName.MatchString(name) {
+	if !uploads.ValidName(name) {
 		return fmt.Errorf("files: %q is not a stored file's name", name)
 	}
 	return f.s.inTx(context.Background(), func(ctx context.Context, tx *Tx) error {

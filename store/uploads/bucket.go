@@ -3,8 +3,6 @@ package uploads
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"io/fs"
@@ -62,11 +60,9 @@ func OpenBucket(ctx context.Context, c BucketConfig) (*Bucket, error) {
 // Save stores data under a new random name with the extension and returns the name; an
 // object is stored whole or not at all.
 func (b *Bucket) Save(data []byte, ext string) (string, error) {
-	r := make([]byte, 16)
-	rand.Read(r)
-	name := hex.EncodeToString(r) + ext
-	if !storedName.MatchString(name) {
-		return "", fmt.Errorf("uploads: bad extension %q", ext)
+	name, err := NewName(ext)
+	if err != nil {
+		return "", err
 	}
 	ct := "image/jpeg"
 	if ext == ".pdf" {
@@ -74,7 +70,7 @@ func (b *Bucket) Save(data []byte, ext string) (string, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	_, err := b.client.PutObject(ctx, b.bucket, b.prefix+name, bytes.NewReader(data), int64(len(data)),
+	_, err = b.client.PutObject(ctx, b.bucket, b.prefix+name, bytes.NewReader(data), int64(len(data)),
 		minio.PutObjectOptions{ContentType: ct})
 	if err != nil {
 		return "", err

@@ -43,14 +43,28 @@ func (d *Dir) Path() string { return d.path }
 // opened.
 var storedName = regexp.MustCompile(`^[0-9a-f]{32}\.(jpg|pdf)$`)
 
-// Save writes data under a new random name with the extension (".jpg" or ".pdf") and
-// returns the name. The file appears whole or not at all.
-func (d *Dir) Save(data []byte, ext string) (string, error) {
+// NewName returns a new random stored name with the extension (".jpg" or ".pdf"): the
+// names every storage (folder, bucket, database) gives its files.
+func NewName(ext string) (string, error) {
 	b := make([]byte, 16)
 	rand.Read(b)
 	name := hex.EncodeToString(b) + ext
 	if !storedName.MatchString(name) {
 		return "", fmt.Errorf("uploads: bad extension %q", ext)
+	}
+	return name, nil
+}
+
+// ValidName reports whether name is one NewName could have given; no other name is
+// ever opened, so a path or ".." never reaches a storage.
+func ValidName(name string) bool { return storedName.MatchString(name) }
+
+// Save writes data under a new random name with the extension (".jpg" or ".pdf") and
+// returns the name. The file appears whole or not at all.
+func (d *Dir) Save(data []byte, ext string) (string, error) {
+	name, err := NewName(ext)
+	if err != nil {
+		return "", err
 	}
 	tmp, err := os.CreateTemp(d.path, ".upload-*")
 	if err != nil {
