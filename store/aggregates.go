@@ -3,13 +3,16 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/jinducity/portal"
 )
 
 // The maintained aggregates (migration 0006) and their recount.
 
-// rebuildSQL recounts every aggregate from the rows it counts, with the triggers paused.
+// rebuildSQL recounts every aggregate from the rows it counts, with the triggers paused;
+// "{, shard}" stands for the counters' shard column and "{, shardOf}" for the engine's
+// counterShard of student_id (rebuildFor).
 const rebuildSQL = `
 INSERT INTO aggregate_pause (paused) VALUES (1) ON CONFLICT DO NOTHING;
 DELETE FROM activity_counts;
@@ -18,8 +21,8 @@ DELETE FROM student_awareness;
 DELETE FROM school_awareness;
 INSERT INTO activity_counts (school_year, school_id, type, records, students)
     SELECT school_year, school_id, type, COUNT(*), SUM(students) FROM activities GROUP BY school_year, school_id, type;
-INSERT INTO attempt_counts (school_year, submitted)
-    SELECT school_year, COUNT(*) FROM quiz_attempts WHERE submitted_at IS NOT NULL GROUP BY school_year;
+INSERT INTO attempt_counts (school_year{, shard}, submitted)
+    SELECT school_year{, shardOf}, COUNT(*) FROM quiz_attempts WHERE submitted_at IS NOT NULL GROUP BY school_year{, shardOf};
 INSERT INTO student_awareness (school_year, student_id, school_id, class_id, aware, verified_aware)
     SELECT l.school_year, l.student_id, l.school_id, l.class_id, l.aware, v.aware FROM (
         SELECT school_year, student_id, school_id, class_id, CASE WHEN score * 5 >= max_score * 4 THEN 1 ELSE 0 END AS aware,
@@ -31,9 +34,9 @@ INSERT INTO student_awareness (school_year, student_id, school_id, class_id, awa
         FROM quiz_attempts WHERE kind = 'knowledge' AND submitted_at IS NOT NULL AND flags = 0) v
     ON v.school_year = l.school_year AND v.student_id = l.student_id AND v.rn = 1
     WHERE l.rn = 1;
-INSERT INTO school_awareness (school_year, school_id, students, aware, verified_students, verified_aware)
-    SELECT school_year, school_id, COUNT(*), SUM(aware), COUNT(verified_aware), COALESCE(SUM(verified_aware), 0)
-    FROM student_awareness GROUP BY school_year, school_id;
+INSERT INTO school_awareness (school_year, school_id{, shard}, students, aware, verified_students, verified_aware)
+    SELECT school_year, school_id{, shardOf}, COUNT(*), SUM(aware), COUNT(verified_aware), COALESCE(SUM(verified_aware), 0)
+    FROM student_awareness GROUP BY school_year, school_id{, shardOf};
 DELETE FROM aggregate_pause;
 `
 
@@ -41,6 +44,12 @@ DELETE FROM aggregate_pause;
 var afterMigration = map[int]func(ctx context.Context, tx *Tx) error{
 	6:  rebuildAggregates,
 	16: allowBaseRole,
+	17: func(ctx context.Context, tx *Tx) error {
+		if tx.engine == postgresEngine { // the counters into their shards
+			return rebuildAggregates(ctx, tx)
+		}
+		return nil
+	},
 }
 
 func rebuildAggregates(ctx context.Context, tx *Tx) error {
@@ -51,8 +60,18 @@ func rebuildAggregates(ctx context.Context, tx *Tx) error {
 			return err
 		}
 	}
-	_, err := tx.ExecContext(ctx, rebuildSQL)
+	_, err := tx.ExecContext(ctx, rebuildFor(tx.engine))
 	return err
+}
+
+// rebuildFor is rebuildSQL for an engine: on PostgreSQL the counters are recounted into
+// their shards; SQLite's are all in shard 0, the column's default (which migration 6's
+// recount, older than the column, cannot name).
+func rebuildFor(e engine) string {
+	if e == postgresEngine {
+		return strings.NewReplacer("{, shard}", ", shard", "{, shardOf}", ", "+e.counterShard("student_id")).Replace(rebuildSQL)
+	}
+	return strings.NewReplacer("{, shard}", "", "{, shardOf}", "").Replace(rebuildSQL)
 }
 
 // RebuildAggregates recounts the maintained aggregates from the rows they count, in one
@@ -89,8 +108,9 @@ type Recount struct {
 func (s *Store) Recount(ctx context.Context, fromRows bool) (*Recount, error) {
 	r := &Recount{Activities: map[string]int{}, Attempts: map[int]int{}, Awareness: map[string]portal.Awareness{}}
 	actSQL := `SELECT school_year, school_id, type, records, students FROM activity_counts`
-	attSQL := `SELECT school_year, submitted FROM attempt_counts WHERE submitted <> 0`
-	awSQL := `SELECT school_year, school_id, students, aware, verified_students, verified_aware FROM school_awareness`
+	attSQL := `SELECT school_year, SUM(submitted) FROM attempt_counts GROUP BY school_year HAVING SUM(submitted) <> 0`
+	awSQL := `SELECT school_year, school_id, SUM(students), SUM(aware), SUM(verified_students), SUM(verified_aware)
+		FROM school_awareness GROUP BY school_year, school_id`
 	if fromRows {
 		actSQL = `SELECT school_year, school_id, type, COUNT(*), SUM(students) FROM activities GROUP BY 1, 2, 3`
 		attSQL = `SELECT school_year, COUNT(*) FROM quiz_attempts WHERE submitted_at IS NOT NULL GROUP BY 1`

@@ -33,3 +33,12 @@ func (s *Store) TestTakers(ctx context.Context, a *portal.Assignment, offset, n 
 	}
 	return out, rows.Err()
 }
+
+// ClearSignups deletes every sign-up of an opportunity, in one transaction: the load
+// benchmark runs its sign-up race again on its copy of the data set with it.
+func (s *Store) ClearSignups(ctx context.Context, opportunityID int64) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM signups WHERE opportunity_id = ?`, opportunityID)
+		return err
+	})
+}

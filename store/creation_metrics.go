@@ -162,8 +162,8 @@ func (s *Store) schoolRecords(ctx context.Context, year int, ten []portal.Activi
 		}
 	}
 
-	err = s.each(ctx, `SELECT a.school_id, a.students, a.verified_students, a.verified_aware FROM school_awareness a
-		JOIN schools sc ON sc.id = a.school_id WHERE a.school_year = ? AND sc.active = 1`+cond, append([]any{year}, args...),
+	err = s.each(ctx, `SELECT a.school_id, SUM(a.students), SUM(a.verified_students), SUM(a.verified_aware) FROM school_awareness a
+		JOIN schools sc ON sc.id = a.school_id WHERE a.school_year = ? AND sc.active = 1`+cond+` GROUP BY a.school_id`, append([]any{year}, args...),
 		func(scan func(...any) error) error {
 			var id int64
 			var n, vs, va int

@@ -275,3 +275,14 @@ func (e engine) equalFold(col string) string {
 	}
 	return col + ` = ? COLLATE NOCASE`
 }
+
+// counterShard is the SQL expression of the shard a student's rows of the hand-in
+// counters (attempt_counts, school_awareness) are kept in (migration 0017): one of 16 on
+// PostgreSQL, where concurrent hand-ins would otherwise queue for one row; always 0 on
+// SQLite, which has one writer. Reads sum the shards on both.
+func (e engine) counterShard(studentCol string) string {
+	if e == postgresEngine {
+		return studentCol + ` % 16`
+	}
+	return `0`
+}

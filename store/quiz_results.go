@@ -122,8 +122,8 @@ func (s *Store) CityAwareness(ctx context.Context, year int) (portal.Awareness, 
 // SchoolAwareness returns the awareness figure of each school of a school year.
 func (s *Store) SchoolAwareness(ctx context.Context, year int) (map[int64]portal.Awareness, error) {
 	m, err := memo(&s.figs, fmt.Sprint("school-awareness/", year), func() (map[int64]portal.Awareness, error) {
-		return s.awarenessRows(ctx, `SELECT school_id, students, aware, verified_students, verified_aware
-			FROM school_awareness WHERE school_year = ?`, year)
+		return s.awarenessRows(ctx, `SELECT school_id, SUM(students), SUM(aware), SUM(verified_students), SUM(verified_aware)
+			FROM school_awareness WHERE school_year = ? GROUP BY school_id`, year)
 	})
 	return maps.Clone(m), err
 }
