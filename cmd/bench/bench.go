@@ -33,8 +33,15 @@ type bench struct {
 	volunteers int
 	// insertRPS is insert_ceiling's result, which sizes quiz_submit's pool of students.
 	insertRPS float64
-	// spike is the number of students of the exam spike.
-	spike int
+	// spike is the number of students of the exam spike, runs how many times each
+	// scenario runs.
+	spike, runs int
+	// submitRPS is quiz_submit's last rate, which sizes its next pool; pool holds the
+	// students who started the exam and have not handed it in yet, for the next run.
+	submitRPS float64
+	pool      []*taker
+	// raced is set after the first sign-up race: the next one starts from no sign-ups.
+	raced bool
 	logf  func(string, ...any)
 	// cpuProfile is where the server process writes its CPU profile, if anywhere.
 	cpuProfile string
@@ -211,6 +218,12 @@ func (b *bench) signupRace(n int) func(context.Context, time.Duration, time.Dura
 		if err != nil {
 			return nil, err
 		}
+		if b.raced {
+			if err := b.store.ClearSignups(ctx, opp.ID); err != nil {
+				return nil, err
+			}
+		}
+		b.raced = true
 		clients := make([]*http.Client, n)
 		errs := make(chan error, n)
 		sem := make(chan struct{}, 8)

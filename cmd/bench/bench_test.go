@@ -28,8 +28,9 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// TestBenchOnSmallCity runs every scenario briefly on a small data set: the report has
-// them all, without errors, and the data set is left as it was.
+// TestBenchOnSmallCity runs every scenario briefly, twice, on a small data set: the report
+// has them all, without errors, each with both runs, their median and their worst, the
+// machine it ran on, and the data set is left as it was.
 func TestBenchOnSmallCity(t *testing.T) {
 	ctx := context.Background()
 	db := filepath.Join(t.TempDir(), "city.db")
@@ -44,10 +45,11 @@ func TestBenchOnSmallCity(t *testing.T) {
 	st.Close()
 
 	var out bytes.Buffer
-	if err := run(ctx, []string{"-db", db, "-duration", "300ms", "-warmup", "100ms", "-spike", "100"}, &out, io.Discard); err != nil {
+	if err := run(ctx, []string{"-db", db, "-duration", "300ms", "-warmup", "100ms", "-spike", "100", "-runs", "2"}, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	var rep struct {
+		Machine   machine          `json:"machine"`
 		Dataset   dataset          `json:"dataset"`
 		Scenarios []map[string]any `json:"scenarios"`
 		RSSMB     float64          `json:"rss_mb"`
@@ -58,9 +60,22 @@ func TestBenchOnSmallCity(t *testing.T) {
 	if rep.Dataset.Schools != 20 || rep.Dataset.Students != 2400 || rep.RSSMB <= 0 || rep.RSSMB > 500 {
 		t.Errorf("dataset %+v, rss %v", rep.Dataset, rep.RSSMB)
 	}
+	if rep.Machine.Cores <= 0 || rep.Machine.FsyncMS <= 0 || rep.Machine.Runs != 2 || rep.Machine.Engine != "sqlite" {
+		t.Errorf("machine %+v", rep.Machine)
+	}
 	names := map[string]bool{}
 	for _, sc := range rep.Scenarios {
 		names[sc["name"].(string)] = true
+		if each, _ := sc["each"].([]any); len(each) != 2 {
+			t.Errorf("scenario %v: want both runs in each", sc["name"])
+		}
+		if _, race := sc["accepted"]; !race {
+			if w, _ := sc["worst"].(map[string]any); w == nil {
+				t.Errorf("scenario %v has no worst", sc["name"])
+			} else if sc["name"] != "exam_spike" && w["rps"].(float64) > sc["rps"].(float64) {
+				t.Errorf("scenario %v: worst rate %v above the median %v", sc["name"], w["rps"], sc["rps"])
+			}
+		}
 		if _, race := sc["accepted"]; race {
 			continue
 		}
@@ -77,10 +92,13 @@ func TestBenchOnSmallCity(t *testing.T) {
 	}
 	for _, sc := range rep.Scenarios {
 		if sc["name"] == "signup_race" {
-			// 40 volunteers in the small city for 30 places.
-			if sc["capacity"].(float64) != 30 || sc["attempts"].(float64) != 40 || sc["accepted"].(float64) != 30 ||
-				sc["waitlisted"].(float64) != 10 || sc["errors"].(float64) != 0 {
-				t.Errorf("signup_race = %v, want 30 of 40 accepted, 10 waitlisted, no errors", sc)
+			// 40 volunteers in the small city for 30 places, in every run.
+			for _, r := range sc["each"].([]any) {
+				r := r.(map[string]any)
+				if r["capacity"].(float64) != 30 || r["attempts"].(float64) != 40 || r["accepted"].(float64) != 30 ||
+					r["waitlisted"].(float64) != 10 || r["errors"].(float64) != 0 {
+					t.Errorf("signup_race run = %v, want 30 of 40 accepted, 10 waitlisted, no errors", r)
+				}
 			}
 		}
 	}

@@ -210,21 +210,29 @@ func (b *bench) quizSubmit(n int) func(context.Context, time.Duration, time.Dura
 			return nil, err
 		}
 		rate := max(b.insertRPS, 1000)
+		if b.submitRPS > 0 {
+			rate = b.submitRPS // a later run: as many as the last one handed in, and more
+		}
 		size := min(int(rate*1.6*(warmup+duration).Seconds()), 40000)
-		t0 := time.Now()
-		clients, err := b.joinTakers(ctx, a, b.spike, size, 100, false)
-		if err != nil {
-			return nil, err
+		pool := b.pool
+		if need := size - len(pool); need > 0 {
+			t0 := time.Now()
+			// The exam spike's runs keep the first students of the list for themselves.
+			clients, err := b.joinTakers(ctx, a, b.spike*b.runs, need, min(need, 100), false)
+			if err != nil {
+				return nil, err
+			}
+			fresh := make([]*taker, len(clients))
+			if err := parallel(len(clients), 32, func(i int) (err error) {
+				fresh[i], err = b.start(clients[i], a)
+				return err
+			}); err != nil {
+				return nil, err
+			}
+			pool = append(pool, fresh...)
+			b.logf("  %d students joined and started the exam in %.1f s (%d more from the run before)", len(fresh),
+				time.Since(t0).Seconds(), len(b.pool))
 		}
-		size = len(clients)
-		pool := make([]*taker, size)
-		if err := parallel(size, 32, func(i int) (err error) {
-			pool[i], err = b.start(clients[i], a)
-			return err
-		}); err != nil {
-			return nil, err
-		}
-		b.logf("  %d students joined and started the exam in %.1f s", size, time.Since(t0).Seconds())
 		// Each of the n at a time sends on a connection of its own, each student with
 		// their own cookies.
 		conns := make([]*connTransport, n)
@@ -250,6 +258,7 @@ func (b *bench) quizSubmit(n int) func(context.Context, time.Duration, time.Dura
 		if used >= len(pool) {
 			b.logf("  the pool of %d students ran out; the rate is over the time it lasted", len(pool))
 		}
+		b.pool, b.submitRPS = pool[used:], res.RPS
 		// Every acknowledged submission must be in the database.
 		missing, err := b.unsubmitted(ctx, pool[:used])
 		if err != nil {
