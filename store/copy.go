@@ -106,6 +106,9 @@ func CopyToPostgres(ctx context.Context, from, to *Store) (*CopyReport, error) {
 		return nil, err
 	}
 	to.figs.changed()
+	if err := to.Analyze(ctx); err != nil {
+		return nil, err
+	}
 	if report.Years, err = compareFigures(ctx, from, to); err != nil {
 		return report, err
 	}

@@ -391,6 +391,19 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 	return err
 }
 
+// Analyze gives PostgreSQL's planner the statistics of every table after a bulk load
+// (the city seed, migrate-to-postgres): before autovacuum gets to a table freshly filled
+// by COPY, the planner guesses its rows' spread and may scan the whole table where an
+// index finds a few rows (a school page's records took 45 ms instead of 0.2 ms). SQLite's
+// plans follow its indexes without statistics: nothing to do there.
+func (s *Store) Analyze(ctx context.Context) error {
+	if s.engine != postgresEngine {
+		return nil
+	}
+	_, err := s.write.ExecContext(ctx, `ANALYZE`)
+	return err
+}
+
 // IsEmpty reports whether the database has no districts, schools or accounts yet.
 func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
 	var n int

@@ -218,6 +218,9 @@ func City(ctx context.Context, s *store.Store, now time.Time, size CitySize, see
 		return fmt.Errorf("aggregates: %w", err)
 	}
 	progress(fmt.Sprintf("aggregates recounted in %.1f s", time.Since(t0).Seconds()))
+	if err := s.Analyze(ctx); err != nil {
+		return fmt.Errorf("analyze: %w", err)
+	}
 	return nil
 }
 

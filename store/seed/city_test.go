@@ -316,3 +316,18 @@ func TestCityAggregates(t *testing.T) {
 		t.Error("the city set's aggregates differ from a recount")
 	}
 }
+
+// TestCityAnalyzed: on PostgreSQL the city seed leaves the planner statistics of every
+// table it filled, so that the first pages served after it use their indexes (without
+// them the school page's records scanned all of activity_classes).
+func TestCityAnalyzed(t *testing.T) {
+	st, db := mustCity(t, 7)
+	if !st.Postgres() {
+		t.Skip("SQLite plans without statistics")
+	}
+	for _, table := range []string{"activities", "activity_classes", "students", "classes", "quiz_attempts", "student_awareness"} {
+		if n := count(t, db, `SELECT COUNT(*) FROM pg_stats WHERE schemaname = current_schema() AND tablename = ?`, table); n == 0 {
+			t.Errorf("no planner statistics for %s after the seed", table)
+		}
+	}
+}
