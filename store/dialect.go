@@ -286,3 +286,17 @@ func (e engine) counterShard(studentCol string) string {
 	}
 	return `0`
 }
+
+// stillOpen is the SQL condition "the attempt is not handed in yet" for statements that
+// find their attempts by another index (its id, its class). On PostgreSQL the plain
+// `submitted_at IS NULL` lets the planner pick the partial index of open attempts,
+// which its statistics think nearly empty (autovacuum seldom samples it while a test is
+// on), and read every open attempt of the city to find one: the hand-in's UPDATE took
+// 20-60 ms with 10,000 students in a test. The same condition written so that it does
+// not imply the index's predicate keeps the primary key; SQLite plans by the id anyway.
+func (e engine) stillOpen() string {
+	if e == postgresEngine {
+		return `COALESCE(submitted_at, 'epoch') = 'epoch'`
+	}
+	return `submitted_at IS NULL`
+}

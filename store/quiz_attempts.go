@@ -442,6 +442,11 @@ func mark(a *portal.Attempt, at time.Time, bank map[string]*portal.Question) *ma
 	return m
 }
 
+// handInSQL closes an attempt still open with its hand-in's time, score, flags and sheet.
+func handInSQL(e engine) string {
+	return `UPDATE quiz_attempts SET submitted_at = ?, score = ?, flags = flags | ?, sheet = ? WHERE id = ? AND ` + e.stillOpen()
+}
+
 // finish writes a scored hand-in: per question whether it was right, the flags raised,
 // the attempt closed; others is set when it raised flags on other attempts too. It fails
 // with ErrAlreadySubmitted when the attempt was closed in the meantime.
@@ -452,8 +457,7 @@ func (s *Store) finish(ctx context.Context, tx *Tx, a *portal.Attempt, m *marked
 		ON CONFLICT (attempt_id, question_id) DO UPDATE SET choice = excluded.choice, correct = excluded.correct`, m.args...); err != nil {
 		return false, err
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE quiz_attempts SET submitted_at = ?, score = ?, flags = flags | ?, sheet = ?
-		WHERE id = ? AND submitted_at IS NULL`, m.at.UTC(), m.score, m.flags, m.sheet, a.ID)
+	res, err := tx.ExecContext(ctx, handInSQL(tx.engine), m.at.UTC(), m.score, m.flags, m.sheet, a.ID)
 	if err != nil {
 		return false, err
 	}
@@ -513,7 +517,7 @@ func (s *Store) finish(ctx context.Context, tx *Tx, a *portal.Attempt, m *marked
 // answers saved before the deadline. It writes only when there is something to close.
 func (s *Store) FinishExpired(ctx context.Context, classID int64, bank map[string]*portal.Question) error {
 	cutoff := s.now().Add(-portal.SubmitGrace).UTC()
-	rows, err := s.read.QueryContext(ctx, `SELECT id FROM quiz_attempts WHERE class_id = ? AND submitted_at IS NULL
+	rows, err := s.read.QueryContext(ctx, `SELECT id FROM quiz_attempts WHERE class_id = ? AND `+s.engine.stillOpen()+`
 		AND deadline < ?`, classID, cutoff)
 	if err != nil {
 		return err
