@@ -457,6 +457,27 @@ func (s *Store) finish(ctx context.Context, tx *Tx, a *portal.Attempt, m *marked
 		ON CONFLICT (attempt_id, question_id) DO UPDATE SET choice = excluded.choice, correct = excluded.correct`, m.args...); err != nil {
 		return false, err
 	}
+	// Both signs of cheating in one statement, before the attempt is closed (its UPDATE's
+	// triggers lock the counters' rows until the commit, so the less comes after it, the
+	// less other hand-ins wait on PostgreSQL): how many identical sheets with a mistake the
+	// class has handed in besides this one, and whether another student started a test on
+	// this browser around the same time (both from partial indexes: quiz_attempts_sheet,
+	// and quiz_attempts_device, which holds student_id). An empty sheet or device matches
+	// nothing. Only a shared browser needs its students counted, which takes SQLite a
+	// temporary b-tree (twice the statement's time).
+	from, to := a.StartedAt.Add(-portal.DeviceWindow).UTC(), a.StartedAt.Add(portal.DeviceWindow).UTC()
+	var sheets, devices int
+	var shared bool
+	if err := tx.QueryRowContext(ctx, `SELECT
+		(SELECT COUNT(*) FROM quiz_attempts WHERE assignment_id = ? AND class_id = ? AND sheet = ? AND sheet <> '' AND id <> ?),
+		EXISTS (SELECT 1 FROM quiz_attempts WHERE device = ? AND device <> '' AND started_at BETWEEN ? AND ?
+			AND student_id <> ?)`,
+		a.AssignmentID, a.ClassID, m.sheet, a.ID, a.Device, from, to, a.StudentID).Scan(&sheets, &shared); err != nil {
+		return false, err
+	}
+	if m.sheet != "" {
+		sheets++ // this one
+	}
 	res, err := tx.ExecContext(ctx, handInSQL(tx.engine), m.at.UTC(), m.score, m.flags, m.sheet, a.ID)
 	if err != nil {
 		return false, err
@@ -468,22 +489,6 @@ func (s *Store) finish(ctx context.Context, tx *Tx, a *portal.Attempt, m *marked
 		a.Right[it.Q] = m.right[i]
 	}
 	a.SubmittedAt, a.Score, a.Flags = m.at.UTC(), m.score, a.Flags|m.flags
-	// Both signs of cheating in one statement: how many identical sheets with a mistake
-	// the class has handed in, and whether another student started a test on this
-	// browser around the same time (both from partial indexes: quiz_attempts_sheet, and
-	// quiz_attempts_device, which holds student_id). An empty sheet or device matches
-	// nothing. Only a shared browser needs its students counted, which takes SQLite a
-	// temporary b-tree (twice the statement's time).
-	from, to := a.StartedAt.Add(-portal.DeviceWindow).UTC(), a.StartedAt.Add(portal.DeviceWindow).UTC()
-	var sheets, devices int
-	var shared bool
-	if err := tx.QueryRowContext(ctx, `SELECT
-		(SELECT COUNT(*) FROM quiz_attempts WHERE assignment_id = ? AND class_id = ? AND sheet = ? AND sheet <> ''),
-		EXISTS (SELECT 1 FROM quiz_attempts WHERE device = ? AND device <> '' AND started_at BETWEEN ? AND ?
-			AND student_id <> ?)`,
-		a.AssignmentID, a.ClassID, m.sheet, a.Device, from, to, a.StudentID).Scan(&sheets, &shared); err != nil {
-		return false, err
-	}
 	if shared {
 		// How many different students, read only until enough are found to flag.
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT DISTINCT student_id FROM quiz_attempts
