@@ -1520,11 +1520,11 @@ func SchoolQuizPage(q *portal.Quiz, classes []portal.Class, as []portal.Assignme
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(f, "opens_at", T(ctx, "QuizOpensAt"), "datetime-local", templ.Attributes{"required": true}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = DateTimeInput(f, "opens_at", T(ctx, "QuizOpensAt"), true).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Input(f, "closes_at", T(ctx, "QuizClosesAt"), "datetime-local", templ.Attributes{"required": true}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = DateTimeInput(f, "closes_at", T(ctx, "QuizClosesAt"), true).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -2830,11 +2830,11 @@ func AssignmentEdit(a *portal.Assignment, now time.Time, f *Form) templ.Componen
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Input(f, "opens_at", T(ctx, "QuizOpensAt"), "datetime-local", templ.Attributes{"required": true}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = DateTimeInput(f, "opens_at", T(ctx, "QuizOpensAt"), true).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Input(f, "closes_at", T(ctx, "QuizClosesAt"), "datetime-local", templ.Attributes{"required": true}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = DateTimeInput(f, "closes_at", T(ctx, "QuizClosesAt"), true).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
