@@ -1,9 +1,15 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/jinducity/portal"
+	"github.com/jinducity/portal/store"
 )
 
 // phonePages are the pages of each role, forms included ("" is a visitor, "student"
@@ -142,8 +148,8 @@ func sidewaysScroll(b *browser) (string, string) {
 
 // TestBrowserPhonesNoSidewaysScroll visits every page of every role on phones of 390 ×
 // 844 and 360 × 740, and in English at 390, and fails on any page wider than the screen
-// (the document's scrollWidth over innerWidth), keeping a screenshot of each page and
-// running axe-core at 390.
+// (the document's scrollWidth over innerWidth) or with a date or time field smaller than
+// a thumb, keeping a screenshot of each page and running axe-core at 390.
 func TestBrowserPhonesNoSidewaysScroll(t *testing.T) {
 	findChromium(t)
 	base, _, _ := startPortal(t, demoConfig(t), noEnv)
@@ -161,6 +167,12 @@ func TestBrowserPhonesNoSidewaysScroll(t *testing.T) {
 				walkPages(t, b, set.role, "宽度生"+size.name, set.paths, func(p, name string) {
 					if w, why := sidewaysScroll(b); w != "" {
 						t.Errorf("%s at %s px scrolls sideways by %s px: %s", p, size.name, w, why)
+					}
+					// Dates and times are for a thumb: 44 px tall at least, the field's full width.
+					if small := b.eval(`[...document.querySelectorAll('main input[type=date], main input[type=time], main input[type=datetime-local]')]
+						.filter(e => e.offsetParent !== null).filter(e => { const r = e.getBoundingClientRect();
+							return r.height < 44 || r.width < e.parentElement.clientWidth - 2 }).map(e => e.name).join(' ')`); small != "" {
+						t.Errorf("%s at %s px: date or time fields too small for a thumb: %s", p, size.name, small)
 					}
 					b.shot(size.name + "-" + name)
 					if size.width == 390 {
@@ -193,4 +205,49 @@ func TestBrowserEnglishDesktopTables(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestBrowserClassFilter: a school's long class list gets a filter box on a phone that
+// leaves the classes whose name holds what is typed, and the grades they are in.
+func TestBrowserClassFilter(t *testing.T) {
+	findChromium(t)
+	cfg := demoConfig(t)
+	base, _, _ := startPortal(t, cfg, noEnv)
+	st, err := store.Open(context.Background(), cfg.db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	tu, _, err := st.UserCredentials(context.Background(), "teacher")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 6 {
+		c := &portal.Class{SchoolID: tu.SchoolID, SchoolYear: portal.SchoolYear(time.Now()), Grade: 8, Name: fmt.Sprintf("初二（%d）班", 11+i)}
+		if err := st.CreateClass(context.Background(), portal.SystemActor, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := browserOn(t, base, 360, 740, true)
+	b.login("teacher")
+	b.visit("/school/activities/new")
+	if b.eval(`String(document.querySelectorAll('fieldset.pick-list > input.pick-filter').length)`) != "1" {
+		t.Fatal("the long class list has no filter box")
+	}
+	b.do(chromedp.SendKeys(chromedp.CSS(`input.pick-filter`), "（1"))
+	shown := b.eval(`[...document.querySelectorAll('.pick-list label.check')].filter(l => l.offsetParent !== null && !l.querySelector('[name=grade],[name=whole_school]'))
+		.map(l => l.textContent.trim()).join(' ')`)
+	for _, want := range []string{"初一（1）班", "初二（1）班", "初二（11）班", "初二（16）班"} {
+		if !strings.Contains(shown, want) {
+			t.Errorf("filtered by （1: %q missing from %q", want, shown)
+		}
+	}
+	if strings.Contains(shown, "初一（2）班") {
+		t.Errorf("filtered by （1: still shows 初一（2）班: %q", shown)
+	}
+	if w, why := sidewaysScroll(b); w != "" {
+		t.Errorf("the filtered list scrolls sideways by %s px: %s", w, why)
+	}
+	b.checkA11y("class filter")
+	b.shot("class-filter")
 }
