@@ -65,9 +65,10 @@ var phonePages = []struct {
 		`~^/base/bases/\d+/report`, "/account"}},
 }
 
-// walkPages signs in as the row's role and visits its pages one after another, calling
-// check on each with a name for its screenshot.
-func walkPages(t *testing.T, b *browser, role, who string, paths []string, check func(page, name string)) {
+// walkPages signs in as the row's role (a student joins as who, with a number of the
+// class no other run uses) and visits its pages one after another, calling check on each
+// with a name for its screenshot.
+func walkPages(t *testing.T, b *browser, role, who, number string, paths []string, check func(page, name string)) {
 	t.Helper()
 	switch role {
 	case "":
@@ -75,7 +76,7 @@ func walkPages(t *testing.T, b *browser, role, who string, paths []string, check
 		b.visit("/join")
 		b.fill("code", "demo01")
 		b.fill("name", who)
-		b.fill("number", fmt.Sprint(60+len(t.Name())%40))
+		b.fill("number", number)
 		b.fill("pin", "2580")
 		b.submit(`form[action="/join"]`)
 	default:
@@ -157,14 +158,15 @@ func TestBrowserPhonesNoSidewaysScroll(t *testing.T) {
 		name          string
 		width, height int64
 		lang          string
-	}{{"390", 390, 844, ""}, {"360", 360, 740, ""}, {"390-en", 390, 844, "en"}} {
+		number        string
+	}{{"390", 390, 844, "", "151"}, {"360", 360, 740, "", "152"}, {"390-en", 390, 844, "en", "153"}} {
 		for i, set := range phonePages {
 			t.Run(fmt.Sprintf("%s/%s-%d", size.name, set.role, i), func(t *testing.T) {
 				b := browserOn(t, base, size.width, size.height, true)
 				if size.lang != "" {
 					b.visit("/lang/" + size.lang)
 				}
-				walkPages(t, b, set.role, "宽度生"+size.name, set.paths, func(p, name string) {
+				walkPages(t, b, set.role, "宽度生"+size.name, size.number, set.paths, func(p, name string) {
 					if w, why := sidewaysScroll(b); w != "" {
 						t.Errorf("%s at %s px scrolls sideways by %s px: %s", p, size.name, w, why)
 					}
@@ -193,7 +195,7 @@ func TestBrowserEnglishDesktopTables(t *testing.T) {
 		t.Run(fmt.Sprintf("%s-%d", set.role, i), func(t *testing.T) {
 			b := browserOn(t, base, 1366, 900, false)
 			b.visit("/lang/en")
-			walkPages(t, b, set.role, "Desktop Student", set.paths, func(p, name string) {
+			walkPages(t, b, set.role, "桌面生", "154", set.paths, func(p, name string) {
 				if w, why := sidewaysScroll(b); w != "" {
 					t.Errorf("%s in English at 1366 px scrolls sideways by %s px: %s", p, w, why)
 				}
