@@ -65,6 +65,29 @@ var phonePages = []struct {
 		`~^/base/bases/\d+/report`, "/account"}},
 }
 
+// checkinPages has a coordinator publish an opportunity starting in 90 minutes on the
+// phone and open its check-in, whose screen with the code is then checked too.
+func checkinPages(now time.Time) struct {
+	role  string
+	paths []string
+} {
+	now = now.In(portal.CST)
+	at := func(name string, d time.Duration) []string {
+		t := now.Add(d)
+		return []string{"=" + name + "_date=" + t.Format("2006-01-02"), "=" + name + "_time=" + t.Format("15:04")}
+	}
+	paths := []string{"/association/opportunities/new", "=title=手机测试：禁毒宣传站", "=place=市民广场东门", "=capacity=5",
+		`+input[name="skills"][value="publicity"]`}
+	paths = append(paths, at("starts_at", 90*time.Minute)...)
+	paths = append(paths, at("ends_at", 210*time.Minute)...)
+	paths = append(paths, at("deadline", 60*time.Minute)...)
+	paths = append(paths, `!main form[method="post"]`, `!form[action$="/checkin"]`)
+	return struct {
+		role  string
+		paths []string
+	}{"coordinator", paths}
+}
+
 // walkPages signs in as the row's role (a student joins as who, with a number of the
 // class no other run uses) and visits its pages one after another, calling check on each
 // with a name for its screenshot.
@@ -160,7 +183,7 @@ func TestBrowserPhonesNoSidewaysScroll(t *testing.T) {
 		lang          string
 		number        string
 	}{{"390", 390, 844, "", "151"}, {"360", 360, 740, "", "152"}, {"390-en", 390, 844, "en", "153"}} {
-		for i, set := range phonePages {
+		for i, set := range append(phonePages, checkinPages(time.Now())) {
 			t.Run(fmt.Sprintf("%s/%s-%d", size.name, set.role, i), func(t *testing.T) {
 				b := browserOn(t, base, size.width, size.height, true)
 				if size.lang != "" {
@@ -191,7 +214,7 @@ func TestBrowserPhonesNoSidewaysScroll(t *testing.T) {
 func TestBrowserEnglishDesktopTables(t *testing.T) {
 	findChromium(t)
 	base, _, _ := startPortal(t, demoConfig(t), noEnv)
-	for i, set := range phonePages {
+	for i, set := range append(phonePages, checkinPages(time.Now())) {
 		t.Run(fmt.Sprintf("%s-%d", set.role, i), func(t *testing.T) {
 			b := browserOn(t, base, 1366, 900, false)
 			b.visit("/lang/en")
