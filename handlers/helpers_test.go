@@ -221,7 +221,12 @@ func fieldError(t *testing.T, r *response, field string) string {
 // inputValue returns the value of a form input as re-rendered.
 func inputValue(t *testing.T, r *response, name string) string {
 	t.Helper()
-	v, _ := r.Doc(t).Find(`[name="` + name + `"]`).Attr("value")
+	doc := r.Doc(t)
+	// A DateTimeInput is two fields, NAME_date and NAME_time.
+	if d := doc.Find(`[name="` + name + `_date"]`); d.Length() > 0 {
+		return d.AttrOr("value", "") + "T" + doc.Find(`[name="`+name+`_time"]`).AttrOr("value", "")
+	}
+	v, _ := doc.Find(`[name="` + name + `"]`).Attr("value")
 	return v
 }
 

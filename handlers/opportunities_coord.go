@@ -110,7 +110,7 @@ func opportunityForm(o *portal.Opportunity, requestID int64) *views.Form {
 }
 
 func opportunityFromForm(r *http.Request) (*portal.Opportunity, *views.Form) {
-	r.ParseForm()
+	joinDateTimes(r, "starts_at", "ends_at", "deadline")
 	capacity, _ := strconv.Atoi(strings.TrimSpace(r.PostFormValue("capacity")))
 	o := &portal.Opportunity{AssociationID: formID(r, "association_id"), Title: r.PostFormValue("title"), Description: r.PostFormValue("description"),
 		Place: r.PostFormValue("place"), StartsAt: parseLocal(r.PostFormValue("starts_at")), EndsAt: parseLocal(r.PostFormValue("ends_at")),

@@ -37,6 +37,7 @@ func (s *Server) schoolQuizzes(w http.ResponseWriter, r *http.Request) error {
 
 // quizForm reads the quiz form into q.
 func quizForm(r *http.Request, q *portal.Quiz) *views.Form {
+	joinDateTimes(r, "opens_at", "closes_at")
 	f := &views.Form{Values: map[string]string{}}
 	for _, k := range []string{"title", "kind", "band", "questions", "time_limit", "pass_mark", "pair_id", "opens_at", "closes_at", "review"} {
 		f.Values[k] = strings.TrimSpace(r.PostFormValue(k))
@@ -158,6 +159,25 @@ func (s *Server) schoolQuizPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 // formTime reads a datetime-local field in China Standard Time; unreadable is zero.
+// joinDateTimes puts a DateTimeInput's two fields, NAME_date and NAME_time, back
+// together as NAME ("2006-01-02T15:04") where the form sent them; a date or a time alone
+// stays as it is and fails to parse, so the form says what is missing and keeps it.
+func joinDateTimes(r *http.Request, names ...string) {
+	r.ParseForm()
+	for _, n := range names {
+		if _, ok := r.PostForm[n+"_date"]; !ok {
+			continue
+		}
+		d, t := strings.TrimSpace(r.PostFormValue(n+"_date")), strings.TrimSpace(r.PostFormValue(n+"_time"))
+		v := ""
+		if d != "" || t != "" {
+			v = d + "T" + t
+		}
+		r.PostForm.Set(n, v)
+		r.Form.Set(n, v)
+	}
+}
+
 func formTime(r *http.Request, name string) time.Time {
 	t, _ := time.ParseInLocation(views.DateTimeLocal, strings.TrimSpace(r.PostFormValue(name)), portal.CST)
 	return t
@@ -172,6 +192,7 @@ func (s *Server) schoolQuizAssign(w http.ResponseWriter, r *http.Request) error 
 	if err := r.ParseForm(); err != nil {
 		return errBadRequest
 	}
+	joinDateTimes(r, "opens_at", "closes_at")
 	f := &views.Form{Values: map[string]string{"opens_at": r.PostFormValue("opens_at"), "closes_at": r.PostFormValue("closes_at"),
 		"review": r.PostFormValue("review")}}
 	var ids []int64
@@ -228,6 +249,7 @@ func (s *Server) assignmentUpdate(w http.ResponseWriter, r *http.Request) error 
 	if err := r.ParseForm(); err != nil {
 		return errBadRequest
 	}
+	joinDateTimes(r, "opens_at", "closes_at")
 	f := &views.Form{Values: map[string]string{"opens_at": r.PostFormValue("opens_at"), "closes_at": r.PostFormValue("closes_at")}}
 	err = s.store.UpdateAssignment(r.Context(), who(r).actor(), who(r).User.SchoolID, a.ID, formTime(r, "opens_at"),
 		formTime(r, "closes_at"))

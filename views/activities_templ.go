@@ -1298,7 +1298,7 @@ func ActivityForm(v ActivityFormView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			var templ_7745c5c3_Var70 = []any{"field", "act-classes", templ.KV("has-error", f.Err("classes").ID != "")}
+			var templ_7745c5c3_Var70 = []any{"field", "act-classes", "pick-list", templ.KV("has-error", f.Err("classes").ID != "")}
 			templ_7745c5c3_Err = templ.RenderCSSItems(ctx, templ_7745c5c3_Buffer, templ_7745c5c3_Var70...)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -1317,6 +1317,10 @@ func ActivityForm(v ActivityFormView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 112, "\"")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templ.RenderAttributes(ctx, templ_7745c5c3_Buffer, PickFilter(ctx, len(v.Classes)))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1386,7 +1390,7 @@ func ActivityForm(v ActivityFormView) templ.Component {
 				}
 			}
 			for _, g := range byGrade(v.Classes) {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 121, "<div class=\"act-grade\"><label class=\"check grade\"><input type=\"checkbox\" name=\"grade\" value=\"")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 121, "<div class=\"act-grade\" data-group><label class=\"check grade\"><input type=\"checkbox\" name=\"grade\" value=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

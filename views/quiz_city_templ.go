@@ -253,11 +253,11 @@ func AdminQuizzes(v *CityQuizzes) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Input(v.Form, "opens_at", T(ctx, "QuizOpensAt"), "datetime-local", templ.Attributes{"required": true}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = DateTimeInput(v.Form, "opens_at", T(ctx, "QuizOpensAt"), true).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Input(v.Form, "closes_at", T(ctx, "QuizClosesAt"), "datetime-local", templ.Attributes{"required": true}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = DateTimeInput(v.Form, "closes_at", T(ctx, "QuizClosesAt"), true).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

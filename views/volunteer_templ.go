@@ -608,7 +608,7 @@ func VolunteerRules() templ.Component {
 			templ_7745c5c3_Var31 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 48, "<section class=\"vol-rules\" id=\"rules\" aria-labelledby=\"rules-h\"><h2 id=\"rules-h\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 48, "<section class=\"vol-rules\" id=\"rules\" aria-labelledby=\"rules-h\" tabindex=\"0\"><h2 id=\"rules-h\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

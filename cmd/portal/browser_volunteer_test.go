@@ -79,7 +79,9 @@ func TestBrowserVolunteerServiceToCertificate(t *testing.T) {
 	coord.fill("place", "市民广场东门")
 	for name, v := range map[string]string{"starts_at": local(now.Add(90 * time.Minute)),
 		"ends_at": local(now.Add(210 * time.Minute)), "deadline": local(now.Add(60 * time.Minute))} {
-		coord.do(chromedp.SetValue(chromedp.CSS(`[name="`+name+`"]`), v))
+		date, hm, _ := strings.Cut(v, "T")
+		coord.do(chromedp.SetValue(chromedp.CSS(`[name="`+name+`_date"]`), date),
+			chromedp.SetValue(chromedp.CSS(`[name="`+name+`_time"]`), hm))
 	}
 	coord.fill("capacity", "5")
 	coord.do(chromedp.Click(chromedp.CSS(`input[name="skills"][value="publicity"]`)))

@@ -15,6 +15,41 @@
   document.addEventListener("change", function (e) {
     if (e.target.matches("select[data-autosubmit]")) { e.target.form.requestSubmit(); }
   });
+  // A long list of checkboxes marked data-filter (a school's classes, the base managers)
+  // gets a search box above it that hides the choices whose name does not hold what is
+  // typed, and the groups left empty; chosen ones always stay in sight.
+  document.querySelectorAll("[data-filter]").forEach(function (list, n) {
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "pick-filter";
+    box.id = "pick-filter-" + n;
+    box.setAttribute("aria-label", list.getAttribute("data-filter"));
+    box.placeholder = list.getAttribute("data-filter");
+    box.autocomplete = "off";
+    var none = document.createElement("p");
+    none.className = "hint";
+    none.hidden = true;
+    none.textContent = list.getAttribute("data-filter-none");
+    var legend = list.querySelector("legend");
+    var at = legend && legend.parentNode === list ? legend.nextSibling : list.firstChild;
+    list.insertBefore(box, at);
+    list.insertBefore(none, at);
+    box.addEventListener("input", function () {
+      var q = box.value.trim().toLowerCase();
+      var shown = 0;
+      list.querySelectorAll("label.check").forEach(function (l) {
+        var input = l.querySelector("input");
+        var show = q === "" || l.textContent.toLowerCase().indexOf(q) >= 0 || (input && input.checked && input.name !== "grade");
+        l.hidden = !show;
+        if (show) { shown++; }
+      });
+      list.querySelectorAll("[data-group]").forEach(function (g) {
+        g.hidden = q !== "" && !g.querySelector("label.check:not([hidden]) input:not([name=grade])");
+      });
+      none.hidden = shown > 0;
+    });
+    box.addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); } });
+  });
   // A table wider than its box says so above it (the text is the page's, data-table-hint
   // on <body>), and the hint goes once the table has been scrolled to its end.
   var hint = document.body.getAttribute("data-table-hint");
