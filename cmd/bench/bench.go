@@ -40,6 +40,9 @@ type bench struct {
 	// students who started the exam and have not handed it in yet, for the next run.
 	submitRPS float64
 	pool      []*taker
+	// exhausted: the data set had no more students for quiz_submit; quizRuns counts its runs.
+	exhausted bool
+	quizRuns  int
 	// raced is set after the first sign-up race: the next one starts from no sign-ups.
 	raced bool
 	logf  func(string, ...any)

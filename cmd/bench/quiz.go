@@ -218,7 +218,11 @@ func (b *bench) quizSubmit(n int) func(context.Context, time.Duration, time.Dura
 		if need := size - len(pool); need > 0 {
 			t0 := time.Now()
 			// The exam spike's runs keep the first students of the list for themselves.
-			clients, err := b.joinTakers(ctx, a, b.spike*b.runs, need, min(need, 100), false)
+			least := min(need, 100)
+			if len(pool) > 0 {
+				least = 0 // the run before left students: the set may have no more
+			}
+			clients, err := b.joinTakers(ctx, a, b.spike*b.runs, need, least, false)
 			if err != nil {
 				return nil, err
 			}
@@ -230,6 +234,7 @@ func (b *bench) quizSubmit(n int) func(context.Context, time.Duration, time.Dura
 				return nil, err
 			}
 			pool = append(pool, fresh...)
+			b.exhausted = len(fresh) < need
 			b.logf("  %d students joined and started the exam in %.1f s (%d more from the run before)", len(fresh),
 				time.Since(t0).Seconds(), len(b.pool))
 		}
@@ -239,6 +244,13 @@ func (b *bench) quizSubmit(n int) func(context.Context, time.Duration, time.Dura
 		for w := range conns {
 			conns[w] = newConnTransport(b.hostPort())
 		}
+		// A data set with fewer students than the runs would use shares them out, so that
+		// every run has some.
+		rest := pool[len(pool):]
+		if left := b.runs - b.quizRuns; b.exhausted && left > 1 {
+			pool, rest = pool[:len(pool)/left], pool[len(pool)/left:]
+		}
+		b.quizRuns++
 		var next atomic.Int64
 		res := drive(ctx, "quiz_submit", n, warmup, duration, func(w int) error {
 			i := int(next.Add(1)) - 1
@@ -258,7 +270,7 @@ func (b *bench) quizSubmit(n int) func(context.Context, time.Duration, time.Dura
 		if used >= len(pool) {
 			b.logf("  the pool of %d students ran out; the rate is over the time it lasted", len(pool))
 		}
-		b.pool, b.submitRPS = pool[used:], res.RPS
+		b.pool, b.submitRPS = append(pool[used:len(pool):len(pool)], rest...), res.RPS
 		// Every acknowledged submission must be in the database.
 		missing, err := b.unsubmitted(ctx, pool[:used])
 		if err != nil {
