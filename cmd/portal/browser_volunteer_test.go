@@ -16,18 +16,27 @@ import (
 // browserOn starts a headless browser of its own (its own cookies) against a running portal.
 func browserOn(t *testing.T, base string, width, height int64, mobile bool) *browser {
 	t.Helper()
-	exe := findChromium(t)
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), chromiumOptions(t)...)
+	ctx, cancelTab := chromedp.NewContext(actx)
+	ctx, cancelTime := context.WithTimeout(ctx, 120*time.Second)
+	t.Cleanup(func() { cancelTime(); cancelTab(); cancelAlloc() })
+	return setUpBrowser(t, ctx, base, width, height, mobile)
+}
+
+// chromiumOptions are the flags every test's Chromium starts with.
+func chromiumOptions(t *testing.T) []chromedp.ExecAllocatorOption {
+	return []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(findChromium(t)), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
 		chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()),
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.Flag("disable-quic", true), chromedp.Flag("lang", "zh-CN"),
 	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelTab := chromedp.NewContext(actx)
-	ctx, cancelTime := context.WithTimeout(ctx, 120*time.Second)
-	t.Cleanup(func() { cancelTime(); cancelTab(); cancelAlloc() })
+}
+
+// setUpBrowser sets a tab's viewport and where its screenshots go.
+func setUpBrowser(t *testing.T, ctx context.Context, base string, width, height int64, mobile bool) *browser {
+	t.Helper()
 	var vp []chromedp.EmulateViewportOption
 	if mobile {
 		vp = append(vp, chromedp.EmulateMobile, chromedp.EmulateTouch)
@@ -39,6 +48,34 @@ func browserOn(t *testing.T, base string, width, height int64, mobile bool) *bro
 	b := &browser{t: t, ctx: ctx, base: base, dir: dir}
 	b.do(chromedp.EmulateViewport(width, height, vp...))
 	return b
+}
+
+// browsers is one Chromium shared by the subtests of a walk: each subtest's tab opens in
+// a browser context of its own (its own cookies and storage, as a browser of its own
+// would have), which costs a tab instead of starting a browser.
+type browsers struct {
+	ctx  context.Context
+	base string
+}
+
+func sharedBrowser(t *testing.T, base string) *browsers {
+	t.Helper()
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), chromiumOptions(t)...)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start the browser: %v", err)
+	}
+	return &browsers{ctx: ctx, base: base}
+}
+
+// open returns a fresh tab, in a browser context of its own, for t.
+func (bs *browsers) open(t *testing.T, width, height int64, mobile bool) *browser {
+	t.Helper()
+	ctx, cancelTab := chromedp.NewContext(bs.ctx, chromedp.WithNewBrowserContext())
+	ctx, cancelTime := context.WithTimeout(ctx, 120*time.Second)
+	t.Cleanup(func() { cancelTime(); cancelTab() })
+	return setUpBrowser(t, ctx, bs.base, width, height, mobile)
 }
 
 func (b *browser) click(sel string) {
