@@ -181,9 +181,11 @@ func layoutOnSQLiteOnly(t *testing.T) {
 }
 
 // TestBrowserPhonesNoSidewaysScroll visits every page of every role on phones of 390 ×
-// 844 and 360 × 740, and in English at 390 (in one Chromium, a browser context per row), and fails on any page wider than the screen
-// (the document's scrollWidth over innerWidth) or with a date or time field smaller than
-// a thumb, keeping a screenshot of each page at 390 (of a failing page at the others) and running axe-core at 390 in Chinese.
+// 844 and 360 × 740, and in English at 390 (in one Chromium, a browser context per row),
+// and fails on any page wider than the screen (the document's scrollWidth over
+// innerWidth) or with a date or time field smaller than a thumb. It keeps a screenshot
+// of each page at 390 (of a failing page at the other sizes) and runs axe-core at 390 in
+// Chinese.
 func TestBrowserPhonesNoSidewaysScroll(t *testing.T) {
 	findChromium(t)
 	layoutOnSQLiteOnly(t)
@@ -202,7 +204,7 @@ func TestBrowserPhonesNoSidewaysScroll(t *testing.T) {
 					b.visit("/lang/" + size.lang)
 				}
 				walkPages(t, b, set.role, "宽度生"+size.name, size.number, set.paths, func(p, name string) {
-					failed := t.Failed()
+					failedBefore := t.Failed()
 					if w, why := sidewaysScroll(b); w != "" {
 						t.Errorf("%s at %s px scrolls sideways by %s px: %s", p, size.name, w, why)
 					}
@@ -213,7 +215,7 @@ func TestBrowserPhonesNoSidewaysScroll(t *testing.T) {
 						t.Errorf("%s at %s px: date or time fields too small for a thumb: %s", p, size.name, small)
 					}
 					// Every page's picture at 390 in Chinese; at the other sizes, of a page that failed.
-					if size.name == "390" || t.Failed() && !failed {
+					if size.name == "390" || t.Failed() && !failedBefore {
 						b.shot(size.name + "-" + name)
 					}
 					if size.name == "390" {

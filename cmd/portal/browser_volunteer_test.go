@@ -16,22 +16,26 @@ import (
 // browserOn starts a headless browser of its own (its own cookies) against a running portal.
 func browserOn(t *testing.T, base string, width, height int64, mobile bool) *browser {
 	t.Helper()
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), chromiumOptions(t)...)
-	ctx, cancelTab := chromedp.NewContext(actx)
-	ctx, cancelTime := context.WithTimeout(ctx, 120*time.Second)
-	t.Cleanup(func() { cancelTime(); cancelTab(); cancelAlloc() })
+	ctx, cancelTime := context.WithTimeout(startChromium(t), 120*time.Second)
+	t.Cleanup(cancelTime)
 	return setUpBrowser(t, ctx, base, width, height, mobile)
 }
 
-// chromiumOptions are the flags every test's Chromium starts with.
-func chromiumOptions(t *testing.T) []chromedp.ExecAllocatorOption {
-	return []chromedp.ExecAllocatorOption{
+// startChromium starts a headless Chromium for t, with the flags every test's browser
+// has, and returns the context of its first tab; it is closed when t ends.
+func startChromium(t *testing.T) context.Context {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(findChromium(t)), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
 		chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()),
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.Flag("disable-quic", true), chromedp.Flag("lang", "zh-CN"),
 	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelTab := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancelTab(); cancelAlloc() })
+	return ctx
 }
 
 // setUpBrowser sets a tab's viewport and where its screenshots go.
@@ -60,9 +64,7 @@ type browsers struct {
 
 func sharedBrowser(t *testing.T, base string) *browsers {
 	t.Helper()
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), chromiumOptions(t)...)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
+	ctx := startChromium(t)
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start the browser: %v", err)
 	}
