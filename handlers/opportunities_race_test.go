@@ -41,7 +41,7 @@ func TestSignupRace(t *testing.T) {
 	const n = seed.DemoVolunteers
 	clients := make([]*client, n)
 	for i := range clients {
-		clients[i] = e.login(fmt.Sprintf("v%03d", i+1))
+		clients[i] = e.loginQuick(fmt.Sprintf("v%03d", i+1))
 	}
 	path := fmt.Sprintf("/opportunities/%d/signup", o.ID)
 	codes := make([]int, n)
