@@ -50,3 +50,60 @@ func TestHandInFindsAttemptByID(t *testing.T) {
 		t.Errorf("the hand-in's plan does not go by the primary key:\n%s", p)
 	}
 }
+
+// TestAnalyzeLeavesEmptyTablesToTheirIndexes: after a bulk load's Analyze the generic plan
+// of the session lookup (what each connection keeps for its prepared statement from its
+// sixth call on) goes by the primary key, though the load wrote no session. With "no
+// rows" in the statistics of sessions it read the whole table on every request once
+// students had joined, until the next ANALYZE: 2 ms a request instead of 0.04, and
+// quiz_submit at a quarter of its rate. The tables that have rows are analysed.
+func TestAnalyzeLeavesEmptyTablesToTheirIndexes(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, storetest.DSN(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if s.engine != postgresEngine {
+		t.Skip("SQLite's plans follow its indexes without statistics")
+	}
+	if err := s.Analyze(ctx); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := s.read.DB.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	for _, q := range []string{`SET plan_cache_mode = force_generic_plan`,
+		`PREPARE session_lookup (text) AS ` + strings.ReplaceAll(sessionClassQuery, "?", "$1")} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	defer conn.ExecContext(ctx, `RESET plan_cache_mode`)
+	var plan []string
+	rows, err := conn.QueryContext(ctx, `EXPLAIN EXECUTE session_lookup ('x')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, line)
+	}
+	rows.Close()
+	conn.ExecContext(ctx, `DEALLOCATE session_lookup`)
+	if p := strings.Join(plan, "\n"); !strings.Contains(p, "sessions_pkey") {
+		t.Errorf("the session lookup's generic plan after Analyze does not take the primary key:\n%s", p)
+	}
+	var analysed float64
+	if err := conn.QueryRowContext(ctx, `SELECT reltuples FROM pg_class WHERE oid = 'schema_version'::regclass`).Scan(&analysed); err != nil {
+		t.Fatal(err)
+	}
+	if analysed <= 0 {
+		t.Errorf("schema_version holds the migrations but was not analysed (reltuples %v)", analysed)
+	}
+}

@@ -396,12 +396,49 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 // by COPY, the planner guesses its rows' spread and may scan the whole table where an
 // index finds a few rows (a school page's records took 45 ms instead of 0.2 ms). SQLite's
 // plans follow its indexes without statistics: nothing to do there.
+//
+// Empty tables are left unanalysed. Statistics that say "no rows" make the plan of every
+// lookup a sequential scan, and each connection keeps the generic plan of its prepared
+// statements until the table is analysed again, which may be long after it has filled
+// (autovacuum off or behind): the session lookup read the whole sessions table on every
+// request, 2 ms instead of 0.04, and quiz_submit ran at a quarter of its rate. A table
+// never analysed is planned as at least ten pages, which takes its indexes.
 func (s *Store) Analyze(ctx context.Context) error {
 	if s.engine != postgresEngine {
 		return nil
 	}
-	_, err := s.write.ExecContext(ctx, `ANALYZE`)
-	return err
+	rows, err := s.write.QueryContext(ctx, `SELECT c.oid::regclass::text FROM pg_class c
+		WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' ORDER BY 1`)
+	if err != nil {
+		return err
+	}
+	var tables []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			rows.Close()
+			return err
+		}
+		tables = append(tables, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, t := range tables {
+		// t is the catalogue's own quoted name of the table.
+		var filled bool
+		if err := s.write.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM `+t+`)`).Scan(&filled); err != nil {
+			return err
+		}
+		if !filled {
+			continue
+		}
+		if _, err := s.write.ExecContext(ctx, `ANALYZE `+t); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // IsEmpty reports whether the database has no districts, schools or accounts yet.
