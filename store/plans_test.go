@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"testing"
 	"time"
@@ -33,20 +34,7 @@ func TestHandInFindsAttemptByID(t *testing.T) {
 	if _, err := tx.ExecContext(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
 		t.Fatal(err)
 	}
-	var plan []string
-	rows, err := tx.QueryContext(ctx, `EXPLAIN `+handInSQL(s.engine), time.Now(), 1, 0, "", 42)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var line string
-		if err := rows.Scan(&line); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, line)
-	}
-	if p := strings.Join(plan, "\n"); !strings.Contains(p, "quiz_attempts_pkey") || strings.Contains(p, "quiz_attempts_open") {
+	if p := explain(t, tx, `EXPLAIN `+handInSQL(s.engine), time.Now(), 1, 0, "", 42); !strings.Contains(p, "quiz_attempts_pkey") || strings.Contains(p, "quiz_attempts_open") {
 		t.Errorf("the hand-in's plan does not go by the primary key:\n%s", p)
 	}
 }
@@ -82,21 +70,9 @@ func TestAnalyzeLeavesEmptyTablesToTheirIndexes(t *testing.T) {
 		}
 	}
 	defer conn.ExecContext(ctx, `RESET plan_cache_mode`)
-	var plan []string
-	rows, err := conn.QueryContext(ctx, `EXPLAIN EXECUTE session_lookup ('x')`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var line string
-		if err := rows.Scan(&line); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, line)
-	}
-	rows.Close()
+	p := explain(t, conn, `EXPLAIN EXECUTE session_lookup ('x')`)
 	conn.ExecContext(ctx, `DEALLOCATE session_lookup`)
-	if p := strings.Join(plan, "\n"); !strings.Contains(p, "sessions_pkey") {
+	if !strings.Contains(p, "sessions_pkey") {
 		t.Errorf("the session lookup's generic plan after Analyze does not take the primary key:\n%s", p)
 	}
 	var analysed float64
@@ -106,4 +82,29 @@ func TestAnalyzeLeavesEmptyTablesToTheirIndexes(t *testing.T) {
 	if analysed <= 0 {
 		t.Errorf("schema_version holds the migrations but was not analysed (reltuples %v)", analysed)
 	}
+}
+
+// explain returns the plan PostgreSQL prints for an EXPLAIN statement run on q, one
+// line per row.
+func explain(t *testing.T, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, statement string, args ...any) string {
+	t.Helper()
+	rows, err := q.QueryContext(context.Background(), statement, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, line)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(plan, "\n")
 }

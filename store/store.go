@@ -425,20 +425,22 @@ func (s *Store) Analyze(ctx context.Context) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	var filled []string
 	for _, t := range tables {
 		// t is the catalogue's own quoted name of the table.
-		var filled bool
-		if err := s.write.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM `+t+`)`).Scan(&filled); err != nil {
+		var has bool
+		if err := s.write.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM `+t+`)`).Scan(&has); err != nil {
 			return err
 		}
-		if !filled {
-			continue
-		}
-		if _, err := s.write.ExecContext(ctx, `ANALYZE `+t); err != nil {
-			return err
+		if has {
+			filled = append(filled, t)
 		}
 	}
-	return nil
+	if len(filled) == 0 {
+		return nil
+	}
+	_, err = s.write.ExecContext(ctx, `ANALYZE `+strings.Join(filled, ", "))
+	return err
 }
 
 // IsEmpty reports whether the database has no districts, schools or accounts yet.
